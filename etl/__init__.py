@@ -1,0 +1,1 @@
+"""Write side: department workbooks → normalized facts in the database (``python -m etl``)."""

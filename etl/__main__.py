@@ -1,0 +1,124 @@
+"""``python -m etl``: sample | load | batches."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rural import periods
+
+STATUS = {"loaded": "已载入", "unchanged": "未改动", "failed": "失败"}
+BATCH_STATUS = {"active": "有效", "superseded": "已被替代", "undone": "已撤销"}
+KIND_LABEL = {"monitoring": "监测对象", "income": "收入", "employment": "就业", "welfare_posts": "公益性岗位",
+              "assistance": "社会救助", "platform": "救助平台", "projects": "项目库", "work": "工作台账",
+              "industry": "产业发展"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description="部门报表 → 数据库（写入端）")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample", help="写出内置示例工作簿")
+    s.add_argument("--out", default="data/samples", help="输出目录（默认 data/samples）")
+    s.add_argument("--profile", help="示例数据配置（TOML），默认 data/samples/nanhua.toml")
+    ld = sub.add_parser("load", help="载入一个或多个文件")
+    ld.add_argument("files", nargs="+", type=Path)
+    ld.add_argument("--db", help="数据库 URL（默认 DATABASE_URL 或 sqlite:///data/rural.db）")
+    ld.add_argument("--kind", help="数据类型：" + "、".join(KIND_LABEL))
+    ld.add_argument("--period", help="统计期：2023-04、2022、2023H1 或“2023年1-4月”")
+    b = sub.add_parser("batches", help="列出载入历史")
+    b.add_argument("--db")
+    return p
+
+
+def cmd_sample(args, console: Console) -> int:
+    from etl.sample import write_samples
+
+    files = write_samples(Path(args.out), Path(args.profile) if args.profile else None)
+    for f in files:
+        console.print(f"  {f}")
+    console.print(f"已写出 {len(files)} 个示例文件到 {args.out}")
+    return 0
+
+
+def cmd_load(args, console: Console) -> int:
+    from etl.load import load_file
+    from rural.db import make_engine
+
+    engine = make_engine(args.db)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} 行"),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        tasks = {}
+
+        def progress(label, done, total):
+            if total < 20_000:
+                return
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"写入 {label}", total=total)
+            bar.update(tasks[label], completed=done)
+
+        for path in args.files:
+            r = load_file(engine, path, kind=args.kind, period=args.period, progress=progress)
+            results.append(r)
+            if r.status == "failed":
+                console.print(f"[red]✗ {r.file} 载入失败：[/red]\n{r.message}", highlight=False)
+            for w in r.warnings:
+                console.print(f"[yellow]提醒：{w.text()}[/yellow]", highlight=False)
+    table = Table(title="载入结果")
+    for h in ("文件", "结果", "批次", "类型", "统计期", "范围", "读入行", "跳过行", "说明"):
+        table.add_column(h)
+    for r in results:
+        if not r.batches:
+            table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", (r.message.splitlines() or [""])[0][:80])
+        for b in r.batches:
+            sup = f"替代批次 #{'、#'.join(map(str, b['superseded']))}" if b["superseded"] else ""
+            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", b["label"], periods.label(b["period"], ytd=True),
+                          b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup)
+    console.print(table)
+    failed = sum(r.status == "failed" for r in results)
+    console.print(f"共 {len(results)} 个文件：载入 {sum(r.status == 'loaded' for r in results)}，"
+                  f"未改动 {sum(r.status == 'unchanged' for r in results)}，失败 {failed}")
+    return 1 if failed else 0
+
+
+def cmd_batches(args, console: Console) -> int:
+    from etl.load import list_batches
+    from rural.db import make_engine
+
+    df = list_batches(make_engine(args.db))
+    if df.empty:
+        console.print("数据库中还没有载入任何数据。")
+        return 0
+    table = Table(title="载入历史")
+    for h in ("批次", "文件", "工作表", "类型", "统计期", "范围", "读入", "载入", "跳过", "载入时间", "状态", "SHA-256"):
+        table.add_column(h)
+    for r in df.itertuples():
+        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), r.period, r.scope,
+                      f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", str(r.loaded_at),
+                      BATCH_STATUS.get(r.status, r.status), r.sha256[:12])
+    console.print(table)
+    return 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    console = Console(width=max(120, Console().width))
+    try:
+        return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches}[args.command](args, console)
+    except KeyboardInterrupt:
+        console.print("已中断。")
+        return 130
+    except Exception as exc:  # never a traceback for a user; RURAL_DEBUG=1 shows it
+        if os.environ.get("RURAL_DEBUG"):
+            raise
+        console.print(f"[red]出错了：{type(exc).__name__}：{exc}[/red]（设置 RURAL_DEBUG=1 可查看详细信息）", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+"""Load files: read → detect → extract → build → validate, then one transaction per file.
+
+Nothing is written until the whole file has been parsed and checked, so a bad file leaves the
+database as it was. An identical file (same sha256, still active) changes nothing. A corrected
+file for the same kind, period and township scope supersedes the earlier batch, kept for history.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from etl import parse
+from etl.errors import LoadError, Problem
+from etl.read import read_file
+from etl.sources import module_of, specs_for
+from etl.table import detect, extract, near_miss
+from rural import periods
+from rural.db import BATCH_ACTIVE, BATCH_SUPERSEDED, FACT_TABLES, LoadBatch, Township, Village
+from rural.settings import Settings, get_settings
+
+CHUNK = 50_000
+COUNTY_WIDE = "全县"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Context:
+    file: str
+    sheet: str
+    period: str
+    settings: Settings
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SheetPlan:
+    kind: str
+    label: str
+    sheet: str
+    period: str
+    facts: pd.DataFrame
+    rows_read: int
+    skipped: list[str]
+    warnings: list[Problem]
+    scope: str = COUNTY_WIDE
+
+
+@dataclass
+class FilePlan:
+    file: str
+    sha256: str
+    county: str
+    sheets: list[SheetPlan]
+    skipped_sheets: list[str]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [w for s in self.sheets for w in s.warnings]
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str                 # loaded | unchanged | failed
+    message: str = ""
+    batches: list[dict] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------------- planning
+def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str | None = None,
+              period: str | None = None, today: date | None = None) -> FilePlan:
+    """Parse and check a file completely; raises :class:`LoadError`. Reads the database, writes nothing."""
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    settings = get_settings()
+    try:
+        specs = specs_for(kind)
+    except KeyError as exc:
+        raise LoadError(Problem(str(exc.args[0]), file=path.name)) from None
+    forced = None
+    if period:
+        try:
+            forced = parse.parse_period_arg(period)
+        except ValueError as exc:
+            raise LoadError(Problem(str(exc), file=path.name)) from None
+    sheets = read_file(path, data)
+    plans, skipped, titles = [], [], []
+    for sheet in sheets:
+        m = detect(sheet, specs)
+        if m is None:
+            if sheet.frame.notna().sum().sum() > 0:
+                skipped.append(sheet.name)
+            continue
+        titles += m.top_lines()
+        p = _period_for(m, path.name, forced, today or date.today())
+        ex = extract(m, path.name, periods.end_date(p))
+        ctx = Context(path.name, sheet.name, p, settings, list(ex.warnings))
+        facts = module_of(m.spec).build(ex, ctx)
+        plans.append(SheetPlan(m.spec.kind, m.spec.label, sheet.name, p, facts, ex.rows_read, ex.skipped, ctx.warnings))
+    if not plans:
+        raise LoadError(_no_table(path.name, sheets, specs))
+    county = _county(engine, settings, path.name, titles, plans)
+    for p in plans:
+        _resolve_townships(engine, settings, county, p, path.name)
+    _no_duplicate_sheets(plans, path.name)
+    return FilePlan(path.name, sha256_of(data), county, plans, skipped)
+
+
+def _no_table(name: str, sheets, specs) -> list[Problem]:
+    if all(s.frame.empty or s.frame.notna().sum().sum() == 0 for s in sheets):
+        return [Problem("文件中没有任何数据", file=name)]
+    problems = []
+    for s in sheets:
+        near = near_miss(s, specs)
+        if near:
+            m, missing = near
+            row = s.sheet_row(m.header_rows[0])
+            problems.append(Problem(f"表头不完整，缺少：{'、'.join(missing)}", file=name, sheet=s.name, row=row,
+                                    hint=f"{m.spec.label}应有的表头：{m.spec.expected()}"))
+    if not problems:
+        kinds = "；".join(f"{sp.label}（{sp.expected()}）" for sp in specs[:8])
+        problems.append(Problem("没有找到可识别的表头", file=name, hint=f"可识别的表格：{kinds}"))
+    return problems
+
+
+def _period_for(m, file: str, forced: str | None, today: date) -> str:
+    spec = m.spec
+    found = None
+    if forced:
+        found = (forced, "given")
+    elif "统计期" in {f.name for f in m.fields}:
+        pos = next(f.pos for f in m.fields if f.name == "统计期")
+        values = m.sheet.frame.iloc[m.data_start:][pos].dropna().map(parse.clean)
+        values = values[~values.isin({"合计", "总计"})].unique()
+        if len(values) > 1:
+            raise LoadError(Problem(f"同一工作表含有多个统计期（{'、'.join(values[:5])}），请每个统计期分开报送", file=file,
+                                    sheet=m.sheet.name))
+        if len(values) == 1:
+            found = parse.find_period(str(values[0]) if "年" in str(values[0]) else f"{values[0]}年")
+    if found is None:
+        for line in m.top_lines():
+            found = parse.find_period(line)
+            if found:
+                break
+    if found is None:
+        found = parse.find_period(Path(file).stem)
+    if found is None:
+        raise LoadError(Problem("无法确定统计期：标题行、统计期列和文件名中都没有找到", file=file, sheet=m.sheet.name,
+                                hint="请在标题中写明（如“2023年1-4月”“截至2023年6月”“2022年度”），或载入时用 --period 指定"))
+    code, form = found
+    code = _fit_period(code, form, spec.periods, file, m.sheet.name)
+    if periods.end_date(code) > today:
+        raise LoadError(Problem(f"统计期{periods.label(code)}尚未结束，是未来日期", file=file, sheet=m.sheet.name, value=code))
+    return code
+
+
+def _fit_period(code: str, form: str, wanted: str, file: str, sheet: str) -> str:
+    k = periods.kind_of(code)
+    if wanted == "month":
+        return periods.end_month(code)
+    if k == "month":  # income: 1-12月 → year, 1-6月 → first half, 1-3/1-9月 → quarter
+        m = int(code[5:])
+        if m == 12:
+            return code[:4]
+        if m == 6:
+            return f"{code[:4]}H1"
+        if m in (3, 9) and form == "ytd":
+            return f"{code[:4]}Q{m // 3}"
+        raise LoadError(Problem(f"收入数据的统计期应为年度、半年或季度，而不是{periods.label(code)}", file=file, sheet=sheet))
+    return code
+
+
+def _county(engine: Engine, settings: Settings, file: str, titles: list[str], plans: list[SheetPlan]) -> str:
+    known = set(settings.counties()) | set(_db_counties(engine))
+    text = " ".join(titles) + " " + file
+    named = [c for c in known if c in text]
+    if len(named) == 1:
+        return named[0]
+    names = {str(n) for p in plans if "township" in p.facts for n in p.facts["township"].dropna().unique()}
+    fits = [c for c in known if names and names <= set(_townships_of(engine, settings, c))]
+    if len(fits) == 1:
+        return fits[0]
+    if len(known) == 1:
+        return next(iter(known))
+    raise LoadError(Problem("无法确定数据所属的县：标题和文件名中没有县名，乡镇名也对不上参考名单", file=file,
+                            hint="请在标题中写明县名，或在 data/reference/townships.csv 中登记该县的乡镇"))
+
+
+def _db_counties(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(Township.county).distinct())]
+
+
+def _townships_of(engine: Engine, settings: Settings, county: str) -> list[str]:
+    with engine.connect() as conn:
+        db = [r[0] for r in conn.execute(select(Township.name).where(Township.county == county))]
+    return list(dict.fromkeys(settings.townships_of(county) + db))
+
+
+def _resolve_townships(engine, settings, county: str, plan: SheetPlan, file: str) -> None:
+    """Township names must be the county's; a name it does not have is an error (usually a typo)."""
+    if "township" not in plan.facts:
+        plan.facts["township"] = None
+    known = _townships_of(engine, settings, county)
+    names = plan.facts["township"].dropna().astype(str)
+    problems = []
+    for name in names.unique():
+        if name not in known:
+            first = plan.facts.loc[names.index[names == name][0], "src_row"]
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            problems.append(Problem(f"“{name}”不是{county}的乡镇", file=file, sheet=plan.sheet, row=int(first), column="乡镇",
+                                    value=name, hint=(f"是否应为“{close[0]}”？" if close else "")
+                                    + f"{county}的乡镇：{'、'.join(known)}"))
+    if problems:
+        raise LoadError(problems)
+    present = names.unique()
+    plan.scope = str(present[0]) if len(present) == 1 and plan.facts["township"].notna().all() and len(known) > 1 else COUNTY_WIDE
+
+
+def _no_duplicate_sheets(plans: list[SheetPlan], file: str) -> None:
+    seen = {}
+    for p in plans:
+        key = (p.kind, p.period, p.scope)
+        if key in seen:
+            raise LoadError(Problem(f"工作表“{seen[key]}”和“{p.sheet}”是同一类数据（{p.label}，{periods.label(p.period)}，{p.scope}）",
+                                    file=file, sheet=p.sheet, hint="请合并为一个工作表，或分成两个文件分别载入"))
+        seen[key] = p.sheet
+
+
+# ----------------------------------------------------------------------------------- writing
+def write_plan(engine: Engine, plan: FilePlan, progress: Progress | None = None) -> list[dict]:
+    """Write a checked plan in one transaction; returns the batches created."""
+    created = []
+    with engine.begin() as conn:
+        township_ids = _ensure_townships(conn, plan.county)
+        for sp in plan.sheets:
+            created.append(_write_sheet(conn, plan, sp, township_ids, progress))
+    return created
+
+
+def _ensure_townships(conn: Connection, county: str) -> dict[str, int]:
+    t = Township.__table__
+    have = {r.name: r.id for r in conn.execute(select(t.c.name, t.c.id).where(t.c.county == county))}
+    for ref in get_settings().townships:
+        if ref.county == county and ref.name not in have:
+            have[ref.name] = conn.execute(t.insert().values(county=county, name=ref.name, lon=ref.lon, lat=ref.lat,
+                                                            coord_note=ref.coord_note)).inserted_primary_key[0]
+    return have
+
+
+def _village_ids(conn: Connection, pairs: pd.DataFrame) -> dict[tuple[int, str], int]:
+    v = Village.__table__
+    tids = [int(x) for x in pairs["township_id"].unique()]
+    have = {(r.township_id, r.name): r.id for r in conn.execute(select(v).where(v.c.township_id.in_(tids)))}
+    for tid, name in pairs.itertuples(index=False):
+        if (int(tid), name) not in have:
+            have[(int(tid), name)] = conn.execute(v.insert().values(township_id=int(tid), name=name)).inserted_primary_key[0]
+    return have
+
+
+def _write_sheet(conn: Connection, plan: FilePlan, sp: SheetPlan, township_ids: dict, progress) -> dict:
+    b = LoadBatch.__table__
+    same = (b.c.kind == sp.kind) & (b.c.period == sp.period) & (b.c.county == plan.county) & (b.c.status == BATCH_ACTIVE)
+    current = conn.execute(select(b.c.id, b.c.scope, b.c.file_name).where(same)).all()
+    if sp.scope != COUNTY_WIDE:
+        wide = [r for r in current if r.scope == COUNTY_WIDE]
+        if wide:
+            raise LoadError(Problem(
+                f"{periods.label(sp.period)}的{sp.label}已有全县数据（批次 #{wide[0].id}，{wide[0].file_name}），"
+                f"不能再单独载入{sp.scope}的数据", file=plan.file, sheet=sp.sheet,
+                hint="请报送全县更正后的文件，或先撤销该全县批次"))
+        current = [r for r in current if r.scope == sp.scope]
+    note = "；".join(sp.skipped)
+    batch_id = conn.execute(b.insert().values(
+        file_name=plan.file, sha256=plan.sha256, sheet=sp.sheet, kind=sp.kind, period=sp.period,
+        period_end=periods.end_month(sp.period), county=plan.county, scope=sp.scope, rows_read=sp.rows_read,
+        rows_loaded=sp.rows_read - len(sp.skipped),
+        rows_rejected=len(sp.skipped), loaded_at=datetime.now().replace(microsecond=0), status=BATCH_ACTIVE,
+        note=note)).inserted_primary_key[0]
+    if current:
+        conn.execute(update(b).where(b.c.id.in_([r.id for r in current]))
+                     .values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
+    facts = _prepare(conn, sp, township_ids, batch_id)
+    bulk_insert(conn, FACT_TABLES[sp.kind], facts, progress, f"{plan.file} / {sp.sheet}")
+    return {"batch": batch_id, "kind": sp.kind, "label": sp.label, "sheet": sp.sheet, "period": sp.period,
+            "scope": sp.scope, "rows_read": sp.rows_read, "facts": len(facts), "skipped": len(sp.skipped),
+            "superseded": [r.id for r in current]}
+
+
+def _prepare(conn: Connection, sp: SheetPlan, township_ids: dict, batch_id: int) -> pd.DataFrame:
+    facts = sp.facts.copy()
+    facts["township_id"] = facts["township"].map(township_ids, na_action="ignore")
+    if "village" in facts:
+        has = facts["village"].notna() & facts["township_id"].notna()
+        ids = _village_ids(conn, facts.loc[has, ["township_id", "village"]].drop_duplicates())
+        facts["village_id"] = [ids.get((int(t), v)) if h else None
+                               for t, v, h in zip(facts["township_id"].fillna(0), facts["village"], has)]
+    facts["batch_id"] = batch_id
+    facts["src_sheet"] = sp.sheet
+    table = FACT_TABLES[sp.kind]
+    cols = [c.name for c in table.columns if c.name in facts.columns and c.name != "id"]
+    return facts[cols]
+
+
+def bulk_insert(conn: Connection, table, frame: pd.DataFrame, progress: Progress | None = None, label: str = "") -> None:
+    """executemany in chunks through the driver, inside the caller's transaction."""
+    cols = list(frame.columns)
+    stmt = table.insert().values({c: bindparam(c) for c in cols}).compile(dialect=conn.dialect)
+    sql = str(stmt)
+    order = list(stmt.positiontup) if stmt.positional else None
+    n = len(frame)
+    for start in range(0, n, CHUNK):
+        part = frame.iloc[start:start + CHUNK].astype(object)
+        part = part.where(part.notna(), None)
+        if order:
+            params = list(part[order].itertuples(index=False, name=None))
+        else:
+            params = part.to_dict("records")
+        conn.exec_driver_sql(sql, params)
+        if progress:
+            progress(label, min(start + CHUNK, n), n)
+
+
+# ------------------------------------------------------------------------------------ loading
+def load_file(engine: Engine, path: Path, kind: str | None = None, period: str | None = None,
+              progress: Progress | None = None, data: bytes | None = None) -> FileResult:
+    """Load one file; never raises for bad input: the result says what happened."""
+    path = Path(path)
+    try:
+        data = path.read_bytes() if data is None else data
+    except OSError as exc:
+        return FileResult(path.name, "failed", problems=[Problem(f"无法打开文件：{exc.strerror}", file=path.name)])
+    digest = sha256_of(data)
+    same = _active_with_sha(engine, digest)
+    if same:
+        return FileResult(path.name, "unchanged", f"与已载入的批次 #{'、#'.join(map(str, same))} 完全相同，未作改动")
+    try:
+        plan = plan_file(engine, path, data, kind, period)
+        batches = write_plan(engine, plan, progress)
+    except LoadError as exc:
+        return FileResult(path.name, "failed", exc.text(), problems=exc.problems)
+    msg = "；".join(f"{b['label']}（{periods.label(b['period'])}，{b['scope']}）" for b in batches)
+    if plan.skipped_sheets:
+        msg += f"；未识别的工作表已跳过：{'、'.join(plan.skipped_sheets)}"
+    return FileResult(path.name, "loaded", msg, batches, plan.warnings)
+
+
+def _active_with_sha(engine: Engine, digest: str) -> list[int]:
+    b = LoadBatch.__table__
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(b.c.id).where((b.c.sha256 == digest) & (b.c.status == BATCH_ACTIVE)))]
+
+
+def list_batches(engine: Engine) -> pd.DataFrame:
+    b = LoadBatch.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(b).order_by(b.c.id)).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in b.columns])

@@ -1,0 +1,187 @@
+"""Cell parsers: text, integers, exact fixed-point amounts with units, percentages, dates, yes/no, periods.
+
+Each parser takes one cleaned string and returns a value or raises ``ValueError`` with a Chinese
+reason. :func:`parse_series` applies one to the distinct values of a column only, so a million
+rows with a few thousand distinct values cost a few thousand calls.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import pandas as pd
+
+MONEY_UNITS = {"元": 0, "万元": 4, "亿元": 8}
+AREA_UNITS = {"亩": 0, "万亩": 4}
+COUNT_UNITS = ("人次", "人", "户", "个", "条", "件", "名", "次", "项", "家", "套")
+_NUM = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
+_UNIT_SUFFIX = re.compile(r"^(.*?)(亿元|万元|元|万亩|亩|%|" + "|".join(COUNT_UNITS) + r")$")
+
+
+def clean(value: str) -> str:
+    """NFKC (full-width digits and brackets to half-width), no surrounding or inner spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def split_unit(text: str) -> tuple[str, str]:
+    """``'1.02亿元'`` → ``('1.02', '亿元')``; ``'53.30%'`` → ``('53.30', '%')``."""
+    t = clean(text).replace(",", "").replace("¥", "")
+    m = _UNIT_SUFFIX.match(t)
+    return (m.group(1), m.group(2)) if m else (t, "")
+
+
+def to_scaled(number: str, exp: int) -> int:
+    """Exact decimal string × 10**exp as an integer, rounding half up beyond that."""
+    m = _NUM.match(number)
+    if not m:
+        raise ValueError("不是数字")
+    sign, whole, frac, e = m.group(1), m.group(2), m.group(3) or "", int(m.group(4) or 0)
+    d = Decimal(f"{whole}.{frac or '0'}").scaleb(exp + e)
+    n = int(d.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return -n if sign == "-" else n
+
+
+def parse_int(text: str) -> int:
+    num, unit = split_unit(text)
+    if unit and unit not in COUNT_UNITS:
+        raise ValueError(f"应为整数，却带有单位“{unit}”")
+    try:
+        d = Decimal(num)
+    except InvalidOperation:
+        raise ValueError("不是数字") from None
+    if d != d.to_integral_value():
+        raise ValueError("应为整数")
+    return int(d)
+
+
+def fixed_parser(units: dict[str, int], default_unit: str, scale: int):
+    """Parser of amounts to integer units of 10**-scale of the base unit (fen: scale 2 of 元)."""
+
+    def parse(text: str) -> int:
+        num, unit = split_unit(text)
+        if unit and unit not in units:
+            raise ValueError(f"单位“{unit}”不适用于此列（可用：{'、'.join(units)}）")
+        return to_scaled(num, units[unit or default_unit] + scale)
+
+    return parse
+
+
+def parse_pct(text: str) -> float:
+    """``'53.30%'`` → 53.3; a bare fraction ``0.533`` → 53.3; ``'53.3'`` → 53.3."""
+    num, unit = split_unit(text)
+    try:
+        d = Decimal(num)
+    except InvalidOperation:
+        raise ValueError("不是百分数") from None
+    if unit == "%" or d > Decimal("1.5"):
+        return float(d)
+    return float(d * 100)
+
+
+_YES = {"是", "已消除", "y", "yes", "true", "1", "√", "已", "已纳入"}
+_NO = {"否", "未消除", "n", "no", "false", "0", "×", "未", "未纳入", ""}
+
+
+def parse_bool(text: str) -> bool:
+    t = clean(text).lower()
+    if t in _YES:
+        return True
+    if t in _NO:
+        return False
+    raise ValueError("应填“是”或“否”")
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})月?()$"),
+    re.compile(r"^(\d{4})(\d{2})()$"),
+)
+
+
+def parse_date(text: str) -> date:
+    t = clean(text).replace("T", "")
+    for rx in _DATE_PATTERNS:
+        m = rx.match(t)
+        if m:
+            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                raise ValueError("不是有效日期") from None
+    if re.fullmatch(r"\d{4,5}(?:\.0+)?", t):
+        n = int(float(t))
+        if 3000 <= n <= 80000:
+            return _EXCEL_EPOCH + timedelta(days=n)
+    raise ValueError("不是可识别的日期（可用：2021-06-15、2021/6/15、202106、Excel 日期）")
+
+
+def parse_text(text: str) -> str:
+    t = clean(text)
+    if re.fullmatch(r"\d+\.0", t):  # an identifier that went through a float
+        t = t[:-2]
+    return t
+
+
+def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
+    """Apply ``fn`` to the distinct non-empty values; returns (values, error text per row or NA)."""
+    present = series.dropna()
+    values, errors = {}, {}
+    for u in present.unique():
+        try:
+            values[u] = fn(u)
+        except ValueError as exc:
+            errors[u] = str(exc)
+    out = series.map(values)
+    err = series.map(errors) if errors else pd.Series(pd.NA, index=series.index, dtype="object")
+    return out, err
+
+
+# Periods -----------------------------------------------------------------------------------
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_P_YTD = re.compile(r"(\d{4})年?度?\s*1\s*(?:月)?\s*[-—–~至到]\s*(\d{1,2})\s*月")
+_P_UPTO = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月")
+_P_HALF = re.compile(r"(\d{4})\s*年\s*(上|下)半年")
+_P_FIRST_QS = re.compile(r"(\d{4})\s*年\s*前([二两])季度")
+_P_QUARTER = re.compile(r"(\d{4})\s*年\s*第?([一二三四1-4])季度")
+_P_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_P_YEAR = re.compile(r"(\d{4})\s*年度?")
+_P_CODE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?!\d)")
+
+
+def find_period(text: str) -> tuple[str, str] | None:
+    """Find a period in a title or file name: (code, form) with form ytd/upto/month/half/quarter/year."""
+    t = unicodedata.normalize("NFKC", text)
+    if m := _P_YTD.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "ytd"
+    if m := _P_UPTO.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "upto"
+    if m := _P_HALF.search(t):
+        return f"{m.group(1)}H{1 if m.group(2) == '上' else 2}", "half"
+    if m := _P_FIRST_QS.search(t):
+        return f"{m.group(1)}H1", "half"
+    if m := _P_QUARTER.search(t):
+        return f"{m.group(1)}Q{_CN_NUM[m.group(2)]}", "quarter"
+    if m := _P_MONTH.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "month"
+    if m := _P_YEAR.search(t):
+        return m.group(1), "year"
+    if m := _P_CODE.search(t):
+        return f"{m.group(1)}-{m.group(2)}", "month"
+    return None
+
+
+def parse_period_arg(text: str) -> str:
+    """A period given by a person (``--period``): ``2023-04``, ``202304``, ``2022``, ``2023H1``, or Chinese."""
+    t = clean(text).upper()
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t) or re.fullmatch(r"\d{4}", t) or re.fullmatch(r"\d{4}(H[12]|Q[1-4])", t):
+        return t
+    if re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", t):
+        return f"{t[:4]}-{t[4:]}"
+    found = find_period(text)
+    if found:
+        return found[0]
+    raise ValueError(f"无法识别的统计期“{text}”（可用：2023-04、2022、2023H1、2023Q1、2023年1-4月）")

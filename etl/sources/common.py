@@ -1,0 +1,67 @@
+"""Vocabulary and helpers shared by the source modules."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+
+from etl.errors import Problem
+from etl.spec import Col
+
+TOWNSHIP = Col("乡镇", ("乡(镇)", "乡镇名称", "所属乡镇", "乡镇(街道)", "镇(乡)", "单位", "乡镇名"), "text")
+VILLAGE = Col("行政村", ("村", "村委会", "行政村名称", "所属村", "村(社区)", "村名"), "text", required=False)
+HOUSEHOLD_NO = Col("户编号", ("户码", "家庭编号", "户号"), "text", required=False)
+HEAD_NAME = Col("户主姓名", ("户主", "姓名"), "text", required=False, personal=True)
+ID_NUMBER = Col("证件号码", ("身份证号", "身份证号码", "户主证件号码", "户主身份证号", "证件号"), "text",
+                required=False, personal=True)
+
+
+def household_key(secret: str, id_number: str) -> str:
+    """Keyed hash (HMAC-SHA256) of an ID number: a stable household key that reveals nothing."""
+    digest = hmac.new(secret.encode("utf-8"), id_number.upper().encode("utf-8"), hashlib.sha256).hexdigest()
+    return "H" + digest[:23]
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number_ok(text: str) -> bool:
+    """18-character resident ID with a correct ISO 7064 MOD 11-2 check digit."""
+    t = text.upper()
+    if len(t) != 18 or not t[:17].isdigit():
+        return False
+    total = sum(int(c) * w for c, w in zip(t[:17], _ID_WEIGHTS))
+    return "10X98765432"[total % 11] == t[17]
+
+
+def keys_from_ids(ids: pd.Series, secret: str) -> pd.Series:
+    return ids.map(lambda v: household_key(secret, v), na_action="ignore")
+
+
+def id_warnings(ids: pd.Series, rows: pd.Series, ctx, column: str) -> list[Problem]:
+    """Malformed ID numbers are reported as warnings (masked), never stored."""
+    present = ids.dropna()
+    bad = present[~present.map(id_number_ok)]
+    out = []
+    if len(bad):
+        first = bad.index[0]
+        out.append(Problem(f"有{len(bad)}个证件号码格式或校验位不正确（如第{rows[first]}行），请核对", file=ctx.file,
+                           sheet=ctx.sheet, row=int(rows[first]), column=column, level="warning"))
+    return out
+
+
+def melt_groups(frame: pd.DataFrame, key: str, measures: tuple[str, ...], keep: list[str]) -> pd.DataFrame:
+    """Wide ``measure@group`` columns → long rows with ``key`` = group; long frames pass through."""
+    groups = sorted({c.split("@", 1)[1] for c in frame.columns if "@" in c},
+                    key=lambda g: min(i for i, c in enumerate(frame.columns) if c.endswith("@" + g)))
+    if not groups:
+        return frame
+    parts = []
+    for g in groups:
+        part = frame[[c for c in keep if c in frame.columns]].copy()
+        part[key] = g
+        for m in measures:
+            part[m] = frame.get(f"{m}@{g}")
+        parts.append(part)
+    return pd.concat(parts)

@@ -1,0 +1,222 @@
+"""Database schema (SQLAlchemy 2 declarative) and engine.
+
+Money is stored exactly as integer 分 (``*_fen``); quantities with decimals as integer
+hundredths (``value_c``). Names and ID numbers are never stored: a household is known by its
+户编号 or by a keyed hash of the head's ID number.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+    UniqueConstraint, create_engine, event, func, select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from rural.settings import DEFAULT_DB
+
+BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE = "active", "superseded", "undone"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class LoadBatch(Base):
+    """One sheet of one loaded file: provenance and status."""
+
+    __tablename__ = "load_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sheet: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    period: Mapped[str] = mapped_column(String(10))
+    period_end: Mapped[str] = mapped_column(String(7))
+    county: Mapped[str] = mapped_column(String(50))
+    scope: Mapped[str] = mapped_column(String(50))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_loaded: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12), default=BATCH_ACTIVE)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_batch_kind_period", "kind", "status", "period"),)
+
+
+class Township(Base):
+    __tablename__ = "township"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    county: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(50))
+    lon: Mapped[float | None]
+    lat: Mapped[float | None]
+    coord_note: Mapped[str] = mapped_column(String(50), default="")
+    __table_args__ = (UniqueConstraint("county", "name"),)
+
+
+class Village(Base):
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+
+
+class _Fact:
+    """Columns every fact row has: its batch and its source cell reference."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("load_batch.id"))
+    src_sheet: Mapped[str] = mapped_column(String(100))
+    src_row: Mapped[int] = mapped_column(Integer)
+
+
+class MonitoredHousehold(_Fact, Base):
+    __tablename__ = "monitored_household"
+    household_key: Mapped[str] = mapped_column(String(64))
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    risk_type: Mapped[str] = mapped_column(String(20))
+    people: Mapped[int] = mapped_column(Integer)
+    identified_on: Mapped[date] = mapped_column(Date)
+    eliminated: Mapped[bool] = mapped_column(Boolean)
+    eliminated_on: Mapped[date | None] = mapped_column(Date)
+    per_capita_income_fen: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        Index("ix_mh_cover", "batch_id", "township_id", "category", "eliminated", "people"),
+        Index("ix_mh_identified", "batch_id", "identified_on", "people"),
+    )
+
+
+class IncomeRecord(_Fact, Base):
+    __tablename__ = "income_record"
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    household_key: Mapped[str | None] = mapped_column(String(64))
+    households: Mapped[int] = mapped_column(Integer, default=1)
+    people: Mapped[int] = mapped_column(Integer)
+    per_capita_fen: Mapped[int] = mapped_column(BigInteger)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_income_cover", "batch_id", "township_id", "per_capita_fen", "people", "total_fen"),)
+
+
+class EmploymentResult(_Fact, Base):
+    __tablename__ = "employment_result"
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    indicator: Mapped[str] = mapped_column(String(50))
+    target: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_emp_batch", "batch_id", "indicator"),)
+
+
+class WelfarePost(_Fact, Base):
+    __tablename__ = "welfare_post"
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    posts: Mapped[int] = mapped_column(Integer)
+    post_subsidy_fen: Mapped[int] = mapped_column(BigInteger)
+    insurance_subsidy_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class AssistancePayment(_Fact, Base):
+    __tablename__ = "assistance_payment"
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    type: Mapped[str] = mapped_column(String(30))
+    person_times: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_assist_batch", "batch_id", "type"),)
+
+
+class PlatformCase(_Fact, Base):
+    __tablename__ = "platform_case"
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    case_no: Mapped[str] = mapped_column(String(64))
+    matter: Mapped[str] = mapped_column(String(100), default="")
+    received_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_case_batch", "batch_id", "received_on", "closed_on"),)
+
+
+class Project(_Fact, Base):
+    __tablename__ = "project"
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    content: Mapped[str] = mapped_column(Text, default="")
+    investment_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_source: Mapped[str] = mapped_column(String(50), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    integrated: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="")
+    __table_args__ = (Index("ix_project_batch", "batch_id", "category", "integrated"),)
+
+
+class WorkRecord(_Fact, Base):
+    """A work-ledger item: warning leads, cadres, paired households, industry acreage, loans.
+
+    ``value_c`` is the value in hundredths of ``unit`` (条, 人, 户, 亩, 元).
+    """
+
+    __tablename__ = "work_record"
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    item: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40), default="")
+    label: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(10))
+    value_c: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_work_batch", "batch_id", "item"),)
+
+
+FACT_TABLES = {
+    "monitoring": MonitoredHousehold.__table__,
+    "income": IncomeRecord.__table__,
+    "employment": EmploymentResult.__table__,
+    "welfare_posts": WelfarePost.__table__,
+    "assistance": AssistancePayment.__table__,
+    "platform": PlatformCase.__table__,
+    "projects": Project.__table__,
+    "work": WorkRecord.__table__,
+    "industry": WorkRecord.__table__,
+}
+
+
+def database_url(url: str | None = None) -> str:
+    """``url``, else ``DATABASE_URL``, else the embedded SQLite file ``data/rural.db``."""
+    return url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None, create: bool = True) -> Engine:
+    """An engine for ``url`` (see :func:`database_url`); creates the schema when missing."""
+    url = database_url(url)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if create:
+        Base.metadata.create_all(engine)
+    return engine
+
+
+def data_version(engine: Engine) -> str:
+    """Changes with every load, undo or redo: the key for cached query results."""
+    b = LoadBatch.__table__
+    active_sum = func.sum(func.coalesce((b.c.status == BATCH_ACTIVE).cast(Integer) * b.c.id, 0))
+    with engine.connect() as conn:
+        row = conn.execute(select(func.count(), func.max(b.c.id), active_sum)).one()
+    return f"{row[0]}-{row[1]}-{row[2]}"

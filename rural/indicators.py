@@ -1,0 +1,538 @@
+"""Indicator functions: SQLAlchemy Core queries that aggregate in the database and return small results.
+
+Every number on a page, in an export or in the summary comes from one of these. Each takes an
+engine and the filters (``as_of`` month ``YYYY-MM``, ``township`` name or None for the county) and
+picks, per source kind, the latest active batch period not after ``as_of``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Engine
+
+from rural import periods
+from rural.db import (
+    BATCH_ACTIVE, AssistancePayment, EmploymentResult, IncomeRecord, LoadBatch, MonitoredHousehold, PlatformCase,
+    Project, Township, Village, WelfarePost, WorkRecord,
+)
+from rural.numbers import fen_to_wan, per_capita_yuan, rate_pct, ratio_pct
+from rural.settings import get_settings
+
+B = LoadBatch.__table__
+T = Township.__table__
+MH = MonitoredHousehold.__table__
+INC = IncomeRecord.__table__
+EMP = EmploymentResult.__table__
+WP = WelfarePost.__table__
+AS = AssistancePayment.__table__
+PC = PlatformCase.__table__
+PJ = Project.__table__
+WR = WorkRecord.__table__
+V = Village.__table__
+
+ASSISTANCE_ORDER = ("城市低保", "农村低保", "特困供养", "临时救助", "残疾人两项补贴")
+CATEGORY_ORDER = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Filters shared by all indicators."""
+
+    as_of: str | None = None
+    township: str | None = None
+    county: str | None = None
+
+
+# ------------------------------------------------------------------------------- periods
+def counties(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(B.c.county).where(B.c.status == BATCH_ACTIVE).distinct().order_by(B.c.county))]
+
+
+def county_of(engine: Engine, county: str | None = None) -> str | None:
+    found = counties(engine)
+    if county:
+        return county
+    return found[0] if found else None
+
+
+def snapshots(engine: Engine, county: str | None = None) -> list[str]:
+    """Months that have any active data, newest last."""
+    county = county_of(engine, county)
+    with engine.connect() as conn:
+        q = select(B.c.period_end).where((B.c.status == BATCH_ACTIVE) & (B.c.county == county)).distinct()
+        return sorted(r[0] for r in conn.execute(q))
+
+
+def latest_as_of(engine: Engine, county: str | None = None) -> str | None:
+    s = snapshots(engine, county)
+    return s[-1] if s else None
+
+
+def townships(engine: Engine, county: str | None = None) -> list[str]:
+    county = county_of(engine, county)
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(select(T.c.name).where(T.c.county == county).order_by(T.c.id))]
+
+
+def _period(conn, kind: str, scope: Scope, pattern: str | None = None) -> str | None:
+    """Latest active period of ``kind`` ending no later than ``as_of``; ``pattern``: year | half."""
+    q = select(B.c.period).where((B.c.kind == kind) & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county))
+    if scope.as_of:
+        q = q.where(B.c.period_end <= scope.as_of)
+    found = [r[0] for r in conn.execute(q.distinct())]
+    if pattern:
+        found = [p for p in found if periods.kind_of(p) == pattern]
+    return max(found, key=lambda p: (periods.end_month(p), p)) if found else None
+
+
+def _batches(kind: str, period: str, county: str):
+    return select(B.c.id).where((B.c.kind == kind) & (B.c.period == period) & (B.c.status == BATCH_ACTIVE)
+                                & (B.c.county == county)).scalar_subquery()
+
+
+def _township_filter(table, scope: Scope):
+    if not scope.township:
+        return True
+    return table.c.township_id == select(T.c.id).where((T.c.name == scope.township) & (T.c.county == scope.county)).scalar_subquery()
+
+
+def _resolve(engine: Engine, scope: Scope) -> Scope:
+    county = county_of(engine, scope.county)
+    return Scope(scope.as_of or latest_as_of(engine, county), scope.township or None, county)
+
+
+# ---------------------------------------------------------------------------- monitoring
+def monitoring_overview(engine: Engine, scope: Scope) -> dict:
+    """Cumulative monitored households and people, eliminated, rates, new identifications in the year."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "monitoring", scope)
+        if period is None:
+            return {"period": None}
+        where = MH.c.batch_id.in_(_batches("monitoring", period, scope.county)) & _township_filter(MH, scope)
+        start = f"{period[:4]}-01-01"
+        new = MH.c.identified_on >= periods_date(start)
+        row = conn.execute(select(
+            func.count(), func.coalesce(func.sum(MH.c.people), 0),
+            func.coalesce(func.sum(case((MH.c.eliminated, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((MH.c.eliminated, MH.c.people), else_=0)), 0),
+            func.coalesce(func.sum(case((new, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((new, MH.c.people), else_=0)), 0),
+        ).where(where)).one()
+    hh, people, eh, ep, nh, np_ = (int(x) for x in row)
+    return {"period": period, "households": hh, "people": people, "eliminated_households": eh, "eliminated_people": ep,
+            "elimination_rate_people": rate_pct(ep, people), "elimination_rate_households": rate_pct(eh, hh),
+            "new_households": nh, "new_people": np_}
+
+
+def periods_date(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def monitoring_breakdown(engine: Engine, scope: Scope, by: str) -> pd.DataFrame:
+    """Households, people, eliminated and rates by ``township``, ``village``, ``category`` or ``risk_type``."""
+    scope = _resolve(engine, scope)
+    cols = ["name", "households", "people", "eliminated_households", "eliminated_people",
+            "elimination_rate_people", "elimination_rate_households"]
+    with engine.connect() as conn:
+        period = _period(conn, "monitoring", scope)
+        if period is None:
+            return pd.DataFrame(columns=cols)
+        key = {"township": T.c.name, "village": V.c.name, "category": MH.c.category, "risk_type": MH.c.risk_type}[by]
+        src = MH.join(T, MH.c.township_id == T.c.id)
+        if by == "village":
+            src = src.outerjoin(V, MH.c.village_id == V.c.id)
+        q = (select(key.label("name"), func.count().label("households"), func.sum(MH.c.people).label("people"),
+                    func.sum(case((MH.c.eliminated, 1), else_=0)).label("eliminated_households"),
+                    func.sum(case((MH.c.eliminated, MH.c.people), else_=0)).label("eliminated_people"))
+             .select_from(src)
+             .where(MH.c.batch_id.in_(_batches("monitoring", period, scope.county)) & _township_filter(MH, scope))
+             .group_by(key))
+        df = pd.DataFrame(conn.execute(q).mappings().all(), columns=cols[:5])
+    df["name"] = df["name"].fillna("（未填村）")
+    df["elimination_rate_people"] = [rate_pct(a, b) for a, b in zip(df["eliminated_people"], df["people"])]
+    df["elimination_rate_households"] = [rate_pct(a, b) for a, b in zip(df["eliminated_households"], df["households"])]
+    if by == "township":
+        order = townships(engine, scope.county)
+        df = df.set_index("name").reindex([t for t in order if t in set(df["name"])]).reset_index()
+    elif by == "category":
+        df = df.set_index("name").reindex([c for c in CATEGORY_ORDER if c in set(df["name"])]
+                                          + [c for c in df["name"] if c not in CATEGORY_ORDER]).reset_index()
+    else:
+        df = df.sort_values("people", ascending=False, kind="stable").reset_index(drop=True)
+    return df
+
+
+def monitoring_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Elimination across all active monitoring snapshots up to ``as_of``."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        q = select(B.c.period).where((B.c.kind == "monitoring") & (B.c.status == BATCH_ACTIVE)
+                                     & (B.c.county == scope.county) & (B.c.period_end <= scope.as_of)).distinct()
+        found = sorted(r[0] for r in conn.execute(q))
+    rows = [monitoring_overview(engine, Scope(p, scope.township, scope.county)) for p in found]
+    return pd.DataFrame(rows, columns=["period", "households", "people", "eliminated_households", "eliminated_people",
+                                       "elimination_rate_people", "elimination_rate_households", "new_households", "new_people"])
+
+
+def household_list(engine: Engine, scope: Scope, village: str | None = None, limit: int = 5000) -> pd.DataFrame:
+    """Households of a township (and village): key, category, risk, status, income. Never names or ID numbers."""
+    scope = _resolve(engine, scope)
+    cols = ["household_key", "village", "category", "risk_type", "people", "identified_on", "eliminated",
+            "eliminated_on", "per_capita_income"]
+    with engine.connect() as conn:
+        period = _period(conn, "monitoring", scope)
+        if period is None or not scope.township:
+            return pd.DataFrame(columns=cols)
+        q = (select(MH.c.household_key, V.c.name.label("village"), MH.c.category, MH.c.risk_type, MH.c.people,
+                    MH.c.identified_on, MH.c.eliminated, MH.c.eliminated_on, MH.c.per_capita_income_fen)
+             .select_from(MH.outerjoin(V, MH.c.village_id == V.c.id))
+             .where(MH.c.batch_id.in_(_batches("monitoring", period, scope.county)) & _township_filter(MH, scope))
+             .order_by(V.c.name, MH.c.household_key).limit(limit))
+        if village:
+            q = q.where(V.c.name == village)
+        df = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    df["per_capita_income"] = df["per_capita_income"].map(lambda f: None if pd.isna(f) else float(Decimal(int(f)) / 100))
+    return df
+
+
+# ---------------------------------------------------------------------------------- work
+WORK_ITEMS = ("warning_leads", "verified_leads", "stationed_cadres", "pairing_cadres", "paired_households")
+
+
+def work_summary(engine: Engine, scope: Scope) -> dict:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "work", scope)
+        out = {"period": period}
+        if period is None:
+            return out | {k: None for k in WORK_ITEMS}
+        q = (select(WR.c.item, func.sum(WR.c.value_c)).where(WR.c.batch_id.in_(_batches("work", period, scope.county))
+                                                            & _township_filter(WR, scope)).group_by(WR.c.item))
+        got = {k: int(v) // 100 for k, v in conn.execute(q)}
+    return out | {k: got.get(k) for k in WORK_ITEMS}
+
+
+def work_by_township(engine: Engine, scope: Scope) -> pd.DataFrame:
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    with engine.connect() as conn:
+        period = _period(conn, "work", scope)
+        if period is None:
+            return pd.DataFrame(columns=["name", *WORK_ITEMS])
+        q = (select(T.c.name, WR.c.item, func.sum(WR.c.value_c)).select_from(WR.join(T, WR.c.township_id == T.c.id))
+             .where(WR.c.batch_id.in_(_batches("work", period, scope.county))).group_by(T.c.name, WR.c.item))
+        df = pd.DataFrame(conn.execute(q).all(), columns=["name", "item", "value"])
+    df["value"] = df["value"].astype("int64") // 100
+    wide = df.pivot(index="name", columns="item", values="value").reindex(columns=list(WORK_ITEMS))
+    order = [t for t in townships(engine, scope.county) if t in wide.index]
+    return wide.reindex(order).reset_index().rename(columns={"index": "name"})
+
+
+def industry_items(engine: Engine, scope: Scope) -> dict:
+    """Industry acreage (亩) and loans (万元), county level."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "industry", scope)
+        if period is None:
+            return {"period": None, "items": [], "loans": [], "cattle_loans_wan": None}
+        q = (select(WR.c.label, WR.c.item, WR.c.category, func.sum(WR.c.value_c)).where(
+            WR.c.batch_id.in_(_batches("industry", period, scope.county))).group_by(WR.c.label, WR.c.item, WR.c.category)
+            .order_by(func.min(WR.c.id)))
+        rows = conn.execute(q).all()
+    items = [{"name": r[0], "category": r[2] or "", "area_mu": _hundredths(r[3])} for r in rows if r[1] == "industry_area"]
+    loans = [{"name": r[0], "amount_wan": fen_to_wan(r[3])} for r in rows if r[1] == "loan"]
+    cattle = next((x["amount_wan"] for x in loans if "肉牛" in x["name"]), None)
+    return {"period": period, "items": items, "loans": loans, "cattle_loans_wan": cattle}
+
+
+def _hundredths(v) -> int | float:
+    d = Decimal(int(v)) / 100
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+# -------------------------------------------------------------------------------- income
+def income_per_capita(engine: Engine, scope: Scope, period: str) -> dict | None:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        q = select(func.sum(INC.c.total_fen), func.sum(INC.c.people), func.sum(INC.c.households)).where(
+            INC.c.batch_id.in_(_batches("income", period, scope.county)) & _township_filter(INC, scope))
+        total, people, hh = conn.execute(q).one()
+    if not people:
+        return None
+    return {"period": period, "per_capita": float(per_capita_yuan(total, people)), "people": int(people),
+            "households": int(hh), "total_fen": int(total)}
+
+
+def income_bands(engine: Engine, scope: Scope, period: str) -> list[dict]:
+    """Households and people with per-capita income under each band (settings)."""
+    scope = _resolve(engine, scope)
+    bands = get_settings().income_bands
+    with engine.connect() as conn:
+        cols = []
+        for b in bands:
+            under = INC.c.per_capita_fen < b * 100
+            cols += [func.coalesce(func.sum(case((under, INC.c.households), else_=0)), 0),
+                     func.coalesce(func.sum(case((under, INC.c.people), else_=0)), 0)]
+        row = conn.execute(select(*cols).where(INC.c.batch_id.in_(_batches("income", period, scope.county))
+                                                & _township_filter(INC, scope))).one()
+    return [{"threshold": b, "households": int(row[2 * i]), "people": int(row[2 * i + 1])} for i, b in enumerate(bands)]
+
+
+def _growth(engine: Engine, scope: Scope, period: str) -> dict:
+    now = income_per_capita(engine, scope, period)
+    before = income_per_capita(engine, scope, periods.previous_year(period))
+    out = {"period": period, "per_capita": now and now["per_capita"], "previous": before and before["per_capita"],
+           "change": None, "growth_pct": None}
+    if now and before:
+        change = Decimal(str(now["per_capita"])) - Decimal(str(before["per_capita"]))
+        out["change"] = float(change)
+        out["growth_pct"] = ratio_pct(change, Decimal(str(before["per_capita"])))
+    return out
+
+
+def income_summary(engine: Engine, scope: Scope) -> dict:
+    """Latest full year with growth and low-income bands; latest half-year with growth."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        year = _period(conn, "income", scope, "year")
+        half = _period(conn, "income", scope, "half")
+    out: dict = {"year": int(year) if year else None}
+    if year:
+        g = _growth(engine, scope, year)
+        out |= {"per_capita": g["per_capita"], "previous": g["previous"], "change": g["change"], "growth_pct": g["growth_pct"]}
+        for band in income_bands(engine, scope, year):
+            out[f"under_{band['threshold']}_households"] = band["households"]
+            out[f"under_{band['threshold']}_people"] = band["people"]
+    if half:
+        g = _growth(engine, scope, half)
+        out |= {"latest_period": half, "latest_per_capita": g["per_capita"], "latest_change": g["change"],
+                "latest_growth_pct": g["growth_pct"]}
+    return out
+
+
+def income_series(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Per-capita income for every loaded year and half-year, with growth on the same period a year earlier."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        q = select(B.c.period).where((B.c.kind == "income") & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county)
+                                     & (B.c.period_end <= scope.as_of)).distinct()
+        found = sorted({r[0] for r in conn.execute(q)}, key=lambda p: (periods.kind_of(p), p))
+    rows = [_growth(engine, scope, p) for p in found]
+    return pd.DataFrame(rows, columns=["period", "per_capita", "previous", "change", "growth_pct"])
+
+
+def income_by_township(engine: Engine, scope: Scope, period: str | None = None) -> pd.DataFrame:
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    bands = get_settings().income_bands
+    with engine.connect() as conn:
+        period = period or _period(conn, "income", scope, "year")
+        if period is None:
+            return pd.DataFrame(columns=["name", "households", "people", "per_capita"])
+        low = bands[-1] * 100
+        q = (select(T.c.name, func.sum(INC.c.households), func.sum(INC.c.people), func.sum(INC.c.total_fen),
+                    func.sum(case((INC.c.per_capita_fen < low, INC.c.households), else_=0)))
+             .select_from(INC.join(T, INC.c.township_id == T.c.id))
+             .where(INC.c.batch_id.in_(_batches("income", period, scope.county))).group_by(T.c.name))
+        rows = conn.execute(q).all()
+    df = pd.DataFrame([{"name": r[0], "households": int(r[1]), "people": int(r[2]),
+                        "per_capita": float(per_capita_yuan(r[3], r[2])), f"under_{bands[-1]}_households": int(r[4])}
+                       for r in rows])
+    order = [t for t in townships(engine, scope.county) if t in set(df.get("name", []))]
+    return df.set_index("name").reindex(order).reset_index() if len(df) else df
+
+
+# ---------------------------------------------------------------------------- employment
+def employment_status(engine: Engine, scope: Scope) -> dict:
+    """Each indicator's target, done and completion against time progress, with its status."""
+    scope = _resolve(engine, scope)
+    gap = get_settings().far_behind_gap_pct
+    with engine.connect() as conn:
+        period = _period(conn, "employment", scope)
+        if period is None:
+            return {"period": None, "time_progress_pct": None, "indicators": []}
+        q = (select(EMP.c.indicator, func.sum(EMP.c.target), func.sum(EMP.c.done), func.min(EMP.c.id))
+             .where(EMP.c.batch_id.in_(_batches("employment", period, scope.county)) & _township_filter(EMP, scope))
+             .group_by(EMP.c.indicator).order_by(func.min(EMP.c.id)))
+        rows = conn.execute(q).all()
+    progress = periods.time_progress_pct(period)
+    items = []
+    for name, target, done, _ in rows:
+        pct = rate_pct(done, target)
+        items.append({"name": name, "target": int(target), "done": int(done), "completion_pct": pct,
+                      "gap_pct": float(Decimal(str(pct)) - Decimal(str(progress))), "status": status_of(pct, progress, gap)})
+    return {"period": period, "time_progress_pct": progress, "indicators": items}
+
+
+def status_of(completion: float | None, progress: float, far_gap: float) -> str:
+    if completion is None:
+        return "behind"
+    if completion >= progress:
+        return "ahead"
+    return "far_behind" if progress - completion > far_gap else "behind"
+
+
+def employment_by_township(engine: Engine, scope: Scope) -> pd.DataFrame:
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    with engine.connect() as conn:
+        period = _period(conn, "employment", scope)
+        if period is None:
+            return pd.DataFrame(columns=["name", "indicator", "target", "done", "completion_pct"])
+        q = (select(T.c.name, EMP.c.indicator, func.sum(EMP.c.target), func.sum(EMP.c.done))
+             .select_from(EMP.join(T, EMP.c.township_id == T.c.id))
+             .where(EMP.c.batch_id.in_(_batches("employment", period, scope.county))).group_by(T.c.name, EMP.c.indicator))
+        df = pd.DataFrame(conn.execute(q).all(), columns=["name", "indicator", "target", "done"])
+    df["completion_pct"] = [rate_pct(d, t) for d, t in zip(df["done"], df["target"])]
+    return df
+
+
+def welfare_posts(engine: Engine, scope: Scope) -> dict:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "welfare_posts", scope)
+        if period is None:
+            return {"period": None, "posts": None, "post_subsidy_wan": None, "insurance_subsidy_wan": None}
+        row = conn.execute(select(func.sum(WP.c.posts), func.sum(WP.c.post_subsidy_fen), func.sum(WP.c.insurance_subsidy_fen))
+                           .where(WP.c.batch_id.in_(_batches("welfare_posts", period, scope.county))
+                                  & _township_filter(WP, scope))).one()
+    return {"period": period, "posts": int(row[0] or 0), "post_subsidy_wan": fen_to_wan(row[1] or 0),
+            "insurance_subsidy_wan": fen_to_wan(row[2] or 0)}
+
+
+# ------------------------------------------------------------------------------ projects
+def project_shares(engine: Engine, scope: Scope) -> dict:
+    """Counts and investment, total and industrial, for the library and for the integrated-funds plan."""
+    scope = _resolve(engine, scope)
+    industrial = PJ.c.category.in_(get_settings().industrial_categories)
+    with engine.connect() as conn:
+        period = _period(conn, "projects", scope)
+        out = {"period": period}
+        for name, cond in (("library", True), ("integrated", PJ.c.integrated)):
+            if period is None:
+                out[name] = None
+                continue
+            row = conn.execute(select(
+                func.count(), func.coalesce(func.sum(PJ.c.investment_fen), 0),
+                func.coalesce(func.sum(case((industrial, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((industrial, PJ.c.investment_fen), else_=0)), 0),
+            ).where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope)
+                    & and_(True, cond))).one()
+            n, inv, n_ind, inv_ind = (int(x) for x in row)
+            out[name] = {"count": n, "investment_wan": _wan(inv), "industrial_count": n_ind,
+                         "industrial_investment_wan": _wan(inv_ind), "industrial_share_pct": rate_pct(inv_ind, inv),
+                         "industrial_count_share_pct": rate_pct(n_ind, n)}
+    out["reference_pct"] = get_settings().industrial_share_reference_pct
+    return out
+
+
+def _wan(fen: int) -> int | float:
+    """万元 exactly: an integer when whole."""
+    d = Decimal(int(fen)) / 1_000_000
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def projects_by_category(engine: Engine, scope: Scope, integrated_only: bool = False) -> pd.DataFrame:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "projects", scope)
+        if period is None:
+            return pd.DataFrame(columns=["category", "count", "investment_wan"])
+        q = (select(PJ.c.category, func.count(), func.sum(PJ.c.investment_fen))
+             .where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope)
+                    & (PJ.c.integrated if integrated_only else True))
+             .group_by(PJ.c.category).order_by(func.sum(PJ.c.investment_fen).desc()))
+        rows = conn.execute(q).all()
+    return pd.DataFrame([{"category": c, "count": int(n), "investment_wan": _wan(v)} for c, n, v in rows],
+                        columns=["category", "count", "investment_wan"])
+
+
+def project_list(engine: Engine, scope: Scope, text: str = "") -> pd.DataFrame:
+    scope = _resolve(engine, scope)
+    cols = ["name", "township", "village", "category", "investment_wan", "fund_source", "year", "integrated", "status",
+            "content"]
+    with engine.connect() as conn:
+        period = _period(conn, "projects", scope)
+        if period is None:
+            return pd.DataFrame(columns=cols)
+        q = (select(PJ.c.name, T.c.name, V.c.name, PJ.c.category, PJ.c.investment_fen, PJ.c.fund_source, PJ.c.year,
+                    PJ.c.integrated, PJ.c.status, PJ.c.content)
+             .select_from(PJ.join(T, PJ.c.township_id == T.c.id).outerjoin(V, PJ.c.village_id == V.c.id))
+             .where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope))
+             .order_by(PJ.c.id))
+        if text:
+            like = f"%{text}%"
+            q = q.where(PJ.c.name.like(like) | PJ.c.content.like(like) | T.c.name.like(like))
+        df = pd.DataFrame(conn.execute(q).all(), columns=cols)
+    df["investment_wan"] = df["investment_wan"].map(_wan)
+    return df
+
+
+# ---------------------------------------------------------------------------- assistance
+def assistance_by_type(engine: Engine, scope: Scope) -> dict:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "assistance", scope)
+        if period is None:
+            return {"period": None, "types": []}
+        q = (select(AS.c.type, func.sum(AS.c.person_times), func.sum(AS.c.amount_fen))
+             .where(AS.c.batch_id.in_(_batches("assistance", period, scope.county)) & _township_filter(AS, scope))
+             .group_by(AS.c.type))
+        got = {t: (int(n), int(a)) for t, n, a in conn.execute(q)}
+    order = [t for t in ASSISTANCE_ORDER if t in got] + sorted(t for t in got if t not in ASSISTANCE_ORDER)
+    return {"period": period, "types": [{"name": t, "person_times": got[t][0], "amount_wan": fen_to_wan(got[t][1]),
+                                         "amount_fen": got[t][1]} for t in order]}
+
+
+def assistance_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        q = (select(B.c.period, AS.c.type, func.sum(AS.c.person_times), func.sum(AS.c.amount_fen))
+             .select_from(AS.join(B, AS.c.batch_id == B.c.id))
+             .where((B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county) & (B.c.period_end <= scope.as_of)
+                    & _township_filter(AS, scope))
+             .group_by(B.c.period, AS.c.type).order_by(B.c.period))
+        rows = conn.execute(q).all()
+    return pd.DataFrame([{"period": p, "type": t, "person_times": int(n), "amount_wan": fen_to_wan(a)} for p, t, n, a in rows],
+                        columns=["period", "type", "person_times", "amount_wan"])
+
+
+def platform_summary(engine: Engine, scope: Scope) -> dict:
+    """Cases received in the snapshot's year up to its end, and how many of them were closed by then."""
+    scope = _resolve(engine, scope)
+    with engine.connect() as conn:
+        period = _period(conn, "platform", scope)
+        if period is None:
+            return {"period": None, "received": None, "closed": None, "closure_rate_pct": None}
+        start, end = periods_date(f"{period[:4]}-01-01"), periods.end_date(period)
+        in_year = (PC.c.received_on >= start) & (PC.c.received_on <= end)
+        closed = PC.c.closed_on.is_not(None) & (PC.c.closed_on <= end)
+        row = conn.execute(select(func.coalesce(func.sum(case((in_year, 1), else_=0)), 0),
+                                  func.coalesce(func.sum(case((in_year & closed, 1), else_=0)), 0))
+                           .where(PC.c.batch_id.in_(_batches("platform", period, scope.county))
+                                  & _township_filter(PC, scope))).one()
+    received, done = int(row[0]), int(row[1])
+    return {"period": period, "received": received, "closed": done, "closure_rate_pct": rate_pct(done, received)}
+
+
+# ------------------------------------------------------------------------------- summary
+def summary(engine: Engine, scope: Scope = Scope()) -> dict:
+    """The headline indicators (``python -m rural summary``), from the functions above."""
+    scope = _resolve(engine, scope)
+    mon = monitoring_overview(engine, scope)
+    work = work_summary(engine, scope)
+    industry = industry_items(engine, scope)
+    return {
+        "county": scope.county, "as_of": scope.as_of, "township": scope.township,
+        "monitoring": mon,
+        "work": work,
+        "income": income_summary(engine, scope),
+        "employment": employment_status(engine, scope) | {"welfare_posts": welfare_posts(engine, scope)},
+        "projects": project_shares(engine, scope),
+        "assistance": assistance_by_type(engine, scope) | {"platform": platform_summary(engine, scope)},
+        "industry": industry,
+    }
+

@@ -1,0 +1,80 @@
+"""Settings and reference data from ``data/reference/`` (or ``RURAL_REFERENCE_DIR``)."""
+from __future__ import annotations
+
+import csv
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = ROOT / "data" / "rural.db"
+
+
+def reference_dir() -> Path:
+    return Path(os.environ.get("RURAL_REFERENCE_DIR") or ROOT / "data" / "reference")
+
+
+@dataclass(frozen=True)
+class TownshipRef:
+    county: str
+    name: str
+    lon: float | None
+    lat: float | None
+    coord_note: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    far_behind_gap_pct: float = 10.0
+    income_bands: tuple[int, ...] = (7000, 10000)
+    industrial_categories: tuple[str, ...] = ("产业发展类",)
+    industrial_share_reference_pct: float = 60.0
+    hash_key: str = ""
+    max_upload_mb: int = 200
+    townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
+
+    def counties(self) -> list[str]:
+        return list(dict.fromkeys(t.county for t in self.townships))
+
+    def townships_of(self, county: str) -> list[str]:
+        return [t.name for t in self.townships if t.county == county]
+
+
+def _read_townships(path: Path) -> tuple[TownshipRef, ...]:
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def num(v):
+        return float(v) if v not in (None, "") else None
+
+    return tuple(
+        TownshipRef(r["县"].strip(), r["乡镇"].strip(), num(r.get("经度")), num(r.get("纬度")), (r.get("坐标说明") or "").strip())
+        for r in rows if r.get("乡镇", "").strip()
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(directory: str) -> Settings:
+    d = Path(directory)
+    raw = {}
+    if (d / "settings.toml").exists():
+        raw = tomllib.loads((d / "settings.toml").read_text(encoding="utf-8"))
+    emp, inc, proj = raw.get("employment", {}), raw.get("income", {}), raw.get("projects", {})
+    key = os.environ.get("RURAL_HASH_KEY") or raw.get("privacy", {}).get("hash_key", "")
+    return Settings(
+        far_behind_gap_pct=float(emp.get("far_behind_gap_pct", 10.0)),
+        income_bands=tuple(int(b) for b in inc.get("bands", (7000, 10000))),
+        industrial_categories=tuple(proj.get("industrial_categories", ("产业发展类",))),
+        industrial_share_reference_pct=float(proj.get("industrial_share_reference_pct", 60.0)),
+        hash_key=key,
+        max_upload_mb=int(raw.get("upload", {}).get("max_upload_mb", 200)),
+        townships=_read_townships(d / "townships.csv"),
+    )
+
+
+def get_settings() -> Settings:
+    return _load(str(reference_dir()))
