@@ -66,12 +66,12 @@ def cmd_load(args, console: Console) -> int:
             r = load_file(engine, path, kind=args.kind, period=args.period, progress=progress)
             results.append(r)
             if r.status == "failed":
-                console.print(f"[red]✗ {r.file} 载入失败：[/red]\n{r.message}", highlight=False)
+                console.print(f"[red]✗ {r.file} 载入失败：[/red]\n{r.message}", highlight=False, soft_wrap=True)
             for w in r.warnings:
-                console.print(f"[yellow]提醒：{w.text()}[/yellow]", highlight=False)
+                console.print(f"[yellow]提醒：{w.text()}[/yellow]", highlight=False, soft_wrap=True)
     table = Table(title="载入结果")
     for h in ("文件", "结果", "批次", "类型", "统计期", "范围", "读入行", "跳过行", "说明"):
-        table.add_column(h)
+        table.add_column(h, overflow="fold")
     for r in results:
         if not r.batches:
             table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", (r.message.splitlines() or [""])[0][:80])
@@ -96,7 +96,7 @@ def cmd_batches(args, console: Console) -> int:
         return 0
     table = Table(title="载入历史")
     for h in ("批次", "文件", "工作表", "类型", "统计期", "范围", "读入", "载入", "跳过", "载入时间", "状态", "SHA-256"):
-        table.add_column(h)
+        table.add_column(h, overflow="fold")
     for r in df.itertuples():
         table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), r.period, r.scope,
                       f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", str(r.loaded_at),

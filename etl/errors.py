@@ -53,6 +53,8 @@ class Problem:
             place.append(f"第{self.row}行")
         if self.column:
             place.append(f"“{self.column}”列" + (f"（{self.cell}）" if self.col is not None else ""))
+        elif self.col is not None and self.row is not None:
+            place.append(f"单元格{self.cell}")
         s = "，".join(place)
         s = f"{s}：{self.message}" if s else self.message
         if self.value != "":

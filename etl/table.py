@@ -197,13 +197,17 @@ def near_miss(sheet: RawSheet, specs: list[Spec]) -> tuple[Mapped, list[str]] | 
             continue
         for spec in specs:
             m = map_headers(sheet, spec, r, False)
-            if len(m.fields) >= 2 and (best is None or len(m.fields) > len(best.fields)):
+            if len(m.fields) >= 2 and (best is None or _closeness(m) > _closeness(best)):
                 best = m
     if best is None:
         return None
     names = {f.name for f in best.fields}
     missing = [c.name for c in best.spec.columns if c.required and c.name not in names]
     return best, missing
+
+
+def _closeness(m: Mapped) -> tuple[float, int]:
+    return len(m.fields) / len(m.spec.columns), len(m.fields)
 
 
 def _type_parser(col, unit: str):

@@ -71,7 +71,7 @@ def _check_row(r, ctx) -> list[Problem]:
     places = max(0, -rep.as_tuple().exponent)
     shown = computed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if abs(shown - rep) > Decimal("0.01") and abs(computed - rep) > Decimal("0.01"):
-        return [Problem(f"“{r['指标']}”的完成率{rep}%与完成数/目标任务（{done}/{target}={computed:.2f}%）不符",
-                        file=ctx.file, sheet=ctx.sheet, row=row, column=f"{r['指标']}/完成率", value=f"{rep}%",
+        return [Problem(f"“{r['指标']}”的完成率{rep:.2f}%与完成数/目标任务（{done}/{target}={computed:.2f}%）不符",
+                        file=ctx.file, sheet=ctx.sheet, row=row, column=f"{r['指标']}/完成率", value=f"{rep:.2f}%",
                         hint="完成率应由完成数除以目标任务得出，请核对")]
     return []
