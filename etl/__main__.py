@@ -19,6 +19,15 @@ KIND_LABEL = {"monitoring": "监测对象", "income": "收入", "employment": "�
               "industry": "产业发展"}
 
 
+YTD_KINDS = {"employment", "welfare_posts", "assistance", "work", "industry"}
+
+
+def period_label(kind: str, period: str) -> str:
+    """截至2023年6月 for snapshots, 2023年1-4月 for year-to-date figures, 2022年度 for years."""
+    text = periods.label(period, ytd=kind in YTD_KINDS)
+    return f"截至{text}" if kind in ("monitoring", "platform", "projects") and periods.kind_of(period) == "month" else text
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="部门报表 → 数据库（写入端）")
     sub = p.add_subparsers(dest="command", required=True)
@@ -74,10 +83,11 @@ def cmd_load(args, console: Console) -> int:
         table.add_column(h, overflow="fold")
     for r in results:
         if not r.batches:
-            table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", (r.message.splitlines() or [""])[0][:80])
+            note = "见上方错误说明" if r.status == "failed" else r.message
+            table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", note)
         for b in r.batches:
             sup = f"替代批次 #{'、#'.join(map(str, b['superseded']))}" if b["superseded"] else ""
-            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", b["label"], periods.label(b["period"], ytd=True),
+            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], period_label(b["kind"], b["period"]),
                           b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup)
     console.print(table)
     failed = sum(r.status == "failed" for r in results)
@@ -98,7 +108,7 @@ def cmd_batches(args, console: Console) -> int:
     for h in ("批次", "文件", "工作表", "类型", "统计期", "范围", "读入", "载入", "跳过", "载入时间", "状态", "SHA-256"):
         table.add_column(h, overflow="fold")
     for r in df.itertuples():
-        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), r.period, r.scope,
+        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), period_label(r.kind, r.period), r.scope,
                       f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", str(r.loaded_at),
                       BATCH_STATUS.get(r.status, r.status), r.sha256[:12])
     console.print(table)
@@ -107,7 +117,8 @@ def cmd_batches(args, console: Console) -> int:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    console = Console(width=max(120, Console().width))
+    probe = Console()
+    console = Console(width=probe.width if probe.is_terminal else 200)
     try:
         return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches}[args.command](args, console)
     except KeyboardInterrupt:

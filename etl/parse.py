@@ -126,6 +126,13 @@ def parse_text(text: str) -> str:
     return t
 
 
+def clean_series(series: pd.Series) -> pd.Series:
+    """:func:`parse_text` for a whole column at once (vectorized)."""
+    s = series.astype("string[pyarrow]").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    return s.where(s.str.len() > 0)
+
+
 def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     """Apply ``fn`` to the distinct non-empty values; returns (values, error text per row or NA)."""
     present = series.dropna()

@@ -85,15 +85,19 @@ def _read_excel(name: str, data: bytes) -> list[RawSheet]:
 
 def _load_sheet(reader, idx: int, sheet_name: str) -> RawSheet:
     try:
-        sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
+        sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True)
     except Exception as exc:
         if "empty" in str(exc).lower() or "no column" in str(exc).lower():
             return RawSheet(sheet_name, pd.DataFrame(), 1, [])
         raise
     cols = [c.absolute_index for c in sheet.available_columns()]
-    frame = sheet.to_arrow().to_pandas()
+    frame = sheet.to_arrow().to_pandas(types_mapper=_string_dtype)
     frame.columns = range(frame.shape[1])
-    return RawSheet(sheet_name, _blank_to_na(frame), 1, cols, hidden=not getattr(sheet, "visible", True))
+    return RawSheet(sheet_name, frame, 1, cols, hidden=getattr(sheet, "visible", "visible") != "visible")
+
+
+def _string_dtype(arrow_type):
+    return pd.StringDtype("pyarrow")
 
 
 def _blank_to_na(frame: pd.DataFrame) -> pd.DataFrame:

@@ -341,10 +341,9 @@ class Household:
     elim_date: dt.date | None = None
     rollback_at: int | None = None     # snapshot index at which the elimination was rolled back
 
-    def state(self, k: int) -> tuple[bool, bool]:
-        """(listed, eliminated) at snapshot k."""
-        elim = self.window is not None and self.window <= k and (self.rollback_at is None or k < self.rollback_at)
-        return True, elim
+    def eliminated(self, k: int) -> bool:
+        """Risk eliminated at snapshot k (the caller checks that the household is listed then)."""
+        return self.window is not None and self.window <= k and (self.rollback_at is None or k < self.rollback_at)
 
 
 def _sizes(rng: random.Random, n: int, target: int | None) -> list[int]:
@@ -375,8 +374,8 @@ def _members(rng: random.Random, size: int, ref: dt.date, prefix: str, used: set
         plan.append(("配偶", not head_male, max(20, head_age + rng.randint(-5, 4)), None))
         left -= 1
     if left and head_age <= 48 and rng.random() < 0.35:
-        plan.append(("之父" if rng.random() < 0.5 else "之母", rng.random() < 0.5, min(95, head_age + rng.randint(22, 32)), None))
-        plan[-1] = (plan[-1][0], plan[-1][0] == "之父", plan[-1][2], surname if plan[-1][0] == "之父" else None)
+        father = rng.random() < 0.5
+        plan.append(("之父" if father else "之母", father, min(95, head_age + rng.randint(22, 32)), surname if father else None))
         left -= 1
     son_age = None
     while left:
@@ -556,6 +555,7 @@ def _income_period(rng: random.Random, p: dict, sizes: list[int], base: list[flo
     value: dict[int, int] = {}
     inner: list[int] = []
     lo = _units(p["min"]) if "min" in p else (int(_units(bands[0]["below"]) * 0.7) if bands else 0)
+    lo_margin = 0 if "min" in p else margin
     for b in bands:
         thr, c = _units(b["below"]), int(b["households"])
         if c < len(inner):
@@ -566,9 +566,9 @@ def _income_period(rng: random.Random, p: dict, sizes: list[int], base: list[flo
         if "people" in b:
             extra = _swap_to_people(extra, pool, sizes, int(b["people"]) - sum(sizes[i] for i in inner))
         for i in extra:
-            value[i] = rng.randint(lo + (margin if inner or lo != _units(p.get("min", -1)) else 0), thr - margin)
+            value[i] = rng.randint(lo + lo_margin, thr - margin)
         inner += extra
-        lo = thr
+        lo, lo_margin = thr, margin
     floor = _units(p["floor"])
     if bands and floor < _units(bands[-1]["below"]):
         raise ValueError(f"{p['period']}：floor 应不低于最高一档")
@@ -759,11 +759,10 @@ def _build_projects(cx: Ctx, sec: dict) -> dict:
     late = current[: n - counts[0]]
     if len(late) < n - counts[0]:
         raise ValueError("当年项目不足以作为后续新增项目")
-    k = 0
-    for idx, p in enumerate(late):
-        while idx >= counts[k + 1] - counts[0] if k + 1 < len(counts) else False:
-            k += 1
-        p.entered = k + 1
+    it = iter(late)
+    for j in range(1, len(counts)):
+        for _ in range(counts[j] - counts[j - 1]):
+            next(it).entered = j
     towns = cx.township_of(rng, n)
     names: set[str] = set()
     first = [p for p in projects if p.entered == 0] + [p for p in projects if p.entered > 0]
@@ -833,7 +832,7 @@ def _figures(cx: Ctx, data: dict) -> dict:
         for k, s in enumerate(mon["snapshots"]):
             end = mon["ends"][k]
             listed = [h for h in mon["households"] if h.ident <= end]
-            el = [h for h in listed if h.state(k)[1]]
+            el = [h for h in listed if h.eliminated(k)]
             new = [h for h in listed if h.ident.year == end.year]
             rb = [h for h in listed if h.rollback_at == k]
             ppl, eppl = sum(h.size for h in listed), sum(h.size for h in el)
@@ -967,16 +966,14 @@ def _check(cx: Ctx, prof: dict, data: dict) -> None:
             need({h.town for h in listed} == all_towns, f"监测对象 {per}：有乡镇没有户")
             for h in listed:
                 need(h.ident >= mon["from"], f"监测对象 {per}：识别时间早于起点")
-                if h.state(k)[1]:
+                if h.eliminated(k):
                     need(h.elim_date is not None and h.ident <= h.elim_date <= end, f"监测对象 {per}：户 {h.code} 消除时间不合理")
-                    need(h.ident.year < end.year or h.window is None or True, "")
             if k:
-                prev_elim = {h.idx for h in hh if h.ident <= mon["ends"][k - 1] and h.state(k - 1)[1]}
-                now_elim = {h.idx for h in listed if h.state(k)[1]}
+                prev_elim = {h.idx for h in hh if h.ident <= mon["ends"][k - 1] and h.eliminated(k - 1)}
+                now_elim = {h.idx for h in listed if h.eliminated(k)}
                 need(len(prev_elim - now_elim) == int(s.get("rolled_back", 0)), f"监测对象 {per}：回退户数不符")
-        last = mon["snapshots"][-1]
         new_last = [h for h in hh if h.ident.year == mon["ends"][-1].year]
-        need(not any(h.state(len(mon["snapshots"]) - 1)[1] for h in new_last), "监测对象：当年新识别户不应已消除")
+        need(not any(h.eliminated(len(mon["snapshots"]) - 1) for h in new_last), "监测对象：当年新识别户不应已消除")
     if inc := data.get("income"):
         need(set(inc["towns"]) == all_towns, "收入：有乡镇没有户")
         need(len(inc["sizes"]) == int(prof["income"]["households"]) and sum(inc["sizes"]) == int(prof["income"]["people"]),
@@ -1301,13 +1298,13 @@ def _monitoring_household_sheet(cx, rng, title, listed, k, var, blank_row, mess)
     heads = var["headers"]
     sh = Sheet("监测对象名单")
     sh.title(title, len(heads))
-    r_head = sh.add(heads, "header")
+    sh.add(heads, "header")
     for c, w in enumerate((6, 12, 12, 18, 10, 20, 10, 14, 12, 12, 12, 12, 14, 14)):
         sh.widths[c] = w
     sh.hidden.add(heads.index(var["hidden"]))
     forms = var["dates"]
     for n, h in enumerate(listed, 1):
-        eliminated = h.state(k)[1]
+        eliminated = h.eliminated(k)
         form = forms[(h.idx * 7 + k) % len(forms)]
         iform = "iso" if form == "month" and eliminated and h.elim_date.strftime("%Y%m") == h.ident.strftime("%Y%m") else form
         eform = "iso" if form == "month" else form
@@ -1322,13 +1319,12 @@ def _monitoring_household_sheet(cx, rng, title, listed, k, var, blank_row, mess)
             if h.idx % 31 == 7:
                 income = _thousands(income)
         risk = h.risk if var["risk"] == "name" else RISKS[h.risk][1]
-        last_col = _phone(rng) if var["hidden"] == "联系电话" else ("风险消除回退" if h.rollback_at == k else None)
+        last_col = h.phone if var["hidden"] == "联系电话" else ("风险消除回退" if h.rollback_at == k else None)
         sh.add([n, town, h.village, h.code, h.members[0].name, h.members[0].id_no, size, h.category, risk,
                 _date_text(h.ident, iform), "是" if eliminated else "否",
                 _date_text(h.elim_date, eform) if eliminated else None, income, last_col])
         if blank_row and n == len(listed) // 2:
             sh.add([])
-    del r_head
     sh.add([])
     for line in _notes(cx, rng, "monitoring", "注：本表数据来源于全国防返贫监测信息系统，风险未消除的户“风险消除时间”为空。"):
         sh.add([line], "note")
@@ -1345,7 +1341,7 @@ def _monitoring_person_sheet(cx, rng, title, listed, k) -> Sheet:
     sh.hidden.add(heads.index("联系电话"))
     n = 0
     for h in listed:
-        eliminated = h.state(k)[1]
+        eliminated = h.eliminated(k)
         form = ("cell", "iso", "iso", "slash")[h.idx % 4]
         town = cx.towns[h.town] + (" " if h.idx % 41 == 3 else "")
         code1 = RISKS[h.risk][0] or h.risk

@@ -295,8 +295,8 @@ def extract(m: Mapped, file: str, period_end: date | None) -> Extracted:
     for f in m.fields:
         col = spec.col(f.name)
         raw = frame[f.pos]
-        if col.type == "raw" or col.personal:
-            out[_name(f)] = raw.map(parse.clean, na_action="ignore")
+        if col.type == "raw" or col.personal or (col.type == "text" and not col.vocab):
+            out[_name(f)] = parse.clean_series(raw)
             continue
         unit = f.unit or _line_unit(col, m.unit_line())
         values, errors = parse.parse_series(raw, _type_parser(col, unit))

@@ -149,7 +149,7 @@ def test_several_files_each_stands_alone(tmp_path, loaded):
     proc = run_cli("etl", "load", bad, good, "--db", url)
     assert proc.returncode == 1
     assert "载入 1，未改动 0，失败 1" in proc.stdout
-    assert "已载入" in proc.stdout and "就业目标任务完成情况" in proc.stdout and "坏.xlsx 载入失败" in proc.stdout
+    assert "南华县2023年1-4月就业.xlsx │ 已载入" in proc.stdout and "坏.xlsx 载入失败" in proc.stdout
 
 
 def test_gbk_csv_wrong_headers_names_expected(tmp_path, loaded):
