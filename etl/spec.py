@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Types: text, township, village, key, personal, int, money, area, pct, date, bool, raw
 NUMERIC_TYPES = ("int", "money", "area")
@@ -11,6 +12,7 @@ HEADER_UNITS = ("亿元", "万元", "元/人", "元", "万亩", "亩", "人次",
 GLOBAL_IGNORE = ("序号", "编号", "备注", "说明", "联系电话", "电话", "联系方式", "审核意见", "操作")
 
 
+@lru_cache(maxsize=4096)
 def norm_header(text: str) -> tuple[str, str]:
     """Header text → (key, unit): ``'金额（万元）'`` → ``('金额', '万元')``."""
     t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lstrip("*★")
@@ -70,6 +72,13 @@ class Spec:
     any_of: tuple[str, ...] = ()    # at least one of these columns must be present
     module: str = ""
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def by_key(self) -> dict[str, Col]:
+        """Normalized header variant → column (computed once per spec)."""
+        cached = self.extra.get("_by_key")
+        if cached is None:
+            cached = self.extra["_by_key"] = {k: c for c in self.columns for k in c.keys()}
+        return cached
 
     def col(self, name: str) -> Col:
         return next(c for c in self.columns if c.name == name)

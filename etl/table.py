@@ -111,7 +111,7 @@ def _headers(frame: pd.DataFrame, r: int, double: bool) -> list[tuple[str, str]]
 
 def _match(spec: Spec, top: str, sub: str) -> tuple[str, str | None, str] | None:
     """(canonical, group value, unit) for one header cell, or None."""
-    by_key = {k: c for c in spec.columns for k in c.keys()}
+    by_key = spec.by_key()
     tk, tu = norm_header(top)
     if not sub:
         if tk in by_key:
