@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sample", help="写出内置示例工作簿")
     s.add_argument("--out", default="data/samples", help="输出目录（默认 data/samples）")
-    s.add_argument("--profile", help="示例数据配置（TOML），默认 data/samples/nanhua.toml")
+    s.add_argument("--profile", help="示例数据配置（TOML），默认 data/sample_profiles/nanhua.toml")
     ld = sub.add_parser("load", help="载入一个或多个文件")
     ld.add_argument("files", nargs="+", type=Path)
     ld.add_argument("--db", help="数据库 URL（默认 DATABASE_URL 或 sqlite:///data/rural.db）")

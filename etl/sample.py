@@ -1,6 +1,6 @@
 """Deterministic sample department workbooks, generic over a county *profile* (TOML).
 
-:func:`write_samples` reads a profile (default ``data/samples/nanhua.toml``), builds every
+:func:`write_samples` reads a profile (default ``data/sample_profiles/nanhua.toml``), builds every
 record in memory from a fixed ``random.Random`` per source kind, verifies every target and
 every ``[expected]`` figure of the profile against those records (:func:`_check`, which fails
 loudly on a wrong profile), then writes the workbooks the way departments send them: title and
@@ -29,7 +29,7 @@ import xlsxwriter
 import xlwt
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PROFILE = REPO / "data" / "samples" / "nanhua.toml"
+DEFAULT_PROFILE = REPO / "data" / "sample_profiles" / "nanhua.toml"
 
 # ---------------------------------------------------------------- generic vocabulary (not county data)
 
