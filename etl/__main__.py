@@ -85,8 +85,10 @@ def cmd_load(args, console: Console) -> int:
         if not r.batches:
             note = "见上方错误说明" if r.status == "failed" else r.message
             table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", note)
-        for b in r.batches:
+        for k, b in enumerate(r.batches):
             sup = f"替代批次 #{'、#'.join(map(str, b['superseded']))}" if b["superseded"] else ""
+            if k == 0 and r.skipped_sheets:
+                sup = "；".join(filter(None, [sup, f"未识别的工作表已跳过：{'、'.join(r.skipped_sheets)}"]))
             table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], period_label(b["kind"], b["period"]),
                           b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup)
     console.print(table)

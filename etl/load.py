@@ -74,6 +74,7 @@ class FileResult:
     batches: list[dict] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
 
 
 def sha256_of(data: bytes) -> str:
@@ -356,7 +357,7 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
     msg = "；".join(f"{b['label']}（{periods.label(b['period'])}，{b['scope']}）" for b in batches)
     if plan.skipped_sheets:
         msg += f"；未识别的工作表已跳过：{'、'.join(plan.skipped_sheets)}"
-    return FileResult(path.name, "loaded", msg, batches, plan.warnings)
+    return FileResult(path.name, "loaded", msg, batches, plan.warnings, skipped_sheets=plan.skipped_sheets)
 
 
 def _active_with_sha(engine: Engine, digest: str) -> list[int]:
