@@ -1,43 +1,63 @@
-"""乡村振兴指标看板 — entry point (placeholder cockpit until the dashboard pages land)."""
+"""乡村振兴指标看板 — entry: page config, navigation, shared sidebar filters (kept in the URL)."""
 from __future__ import annotations
 
 import streamlit as st
 
+from pages._ui import Filters, engine, meta
 from rural import periods
-from rural.db import data_version, make_engine
-from rural.indicators import Scope, summary
-from rural.numbers import fmt_int, fmt_pct, fmt_wan, fmt_yuan
+from rural.db import data_version
+from rural.indicators import default_compare
 
-st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide")
+st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide", initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/overview.py", title="总览", icon="🏠", url_path="overview", default=True),
+    st.Page("pages/monitoring.py", title="监测帮扶", icon="🛡️", url_path="monitoring"),
+    st.Page("pages/income.py", title="收入", icon="💰", url_path="income"),
+    st.Page("pages/employment.py", title="就业", icon="👷", url_path="employment"),
+    st.Page("pages/projects.py", title="项目", icon="🏗️", url_path="projects"),
+    st.Page("pages/assistance.py", title="社会救助", icon="🤝", url_path="assistance"),
+    st.Page("pages/map.py", title="地图", icon="🗺️", url_path="map"),
+]
+COUNTY_WIDE = "全县"
 
 
-@st.cache_resource
-def engine():
-    return make_engine()
+def sidebar() -> Filters | None:
+    county, snaps, towns = meta()
+    if not snaps:
+        return None
+    params = st.query_params
+    state = st.session_state
+    if "as_of" not in state:  # first run of the session: restore a bookmarked view
+        state["as_of"] = params.get("as_of") if params.get("as_of") in snaps else snaps[-1]
+        state["township"] = params.get("township") if params.get("township") in towns else COUNTY_WIDE
+        state["compare"] = params.get("compare", "")
+    if state["as_of"] not in snaps:
+        state["as_of"] = snaps[-1]
+    with st.sidebar:
+        st.markdown(f"### {county}")
+        as_of = st.selectbox("统计时点", snaps[::-1], key="as_of", format_func=periods.label)
+        st.selectbox("乡镇", [COUNTY_WIDE, *towns], key="township")
+        earlier = [s for s in snaps if s < as_of][::-1]
+        if state["compare"] not in earlier:
+            state["compare"] = default_compare(engine(), as_of, county) or ""
+        st.selectbox("对比时点（上次会议）", ["", *earlier], key="compare",
+                     format_func=lambda p: periods.label(p) if p else "不对比")
+        st.caption("筛选条件保存在网址中，可收藏或发给同事。")
+    township = None if state["township"] == COUNTY_WIDE else state["township"]
+    params.from_dict({k: v for k, v in {"as_of": state["as_of"], "township": township or "",
+                                        "compare": state["compare"]}.items() if v})
+    return Filters(county, state["as_of"], township, state["compare"] or None, data_version(engine()))
 
 
-@st.cache_data(show_spinner="正在汇总指标……")
-def headline(version: str) -> dict:
-    return summary(engine(), Scope())
-
-
-s = headline(data_version(engine()))
-if s["county"] is None:
+filters = sidebar()
+if filters is None:
     st.title("乡村振兴指标看板")
-    st.info("数据库中还没有数据。请运行 `make run`（会自动生成并载入示例数据），或用 `python -m etl load 文件…` 载入部门报表。")
+    st.warning("数据库中还没有数据。")
+    st.markdown("请先载入部门报表：\n\n"
+                "- 用示例数据试用：在项目目录运行 `make run`（会自动生成并载入示例数据）；\n"
+                "- 载入本县报表：`python -m etl load 报表1.xlsx 报表2.xls …`；\n"
+                "- 数据库位置由环境变量 `DATABASE_URL` 指定，默认 `data/rural.db`。")
     st.stop()
-
-st.title(f"{s['county']}乡村振兴指标看板")
-st.caption(f"数据截至{periods.label(s['as_of'])}")
-m, inc, emp, pj, asst = s["monitoring"], s["income"], s["employment"], s["projects"], s["assistance"]
-c = st.columns(4)
-c[0].metric("风险消除率（按人）", fmt_pct(m["elimination_rate_people"]))
-c[1].metric("累计纳入监测", f"{fmt_int(m['households'])}户 {fmt_int(m['people'])}人")
-c[2].metric(f"{inc['year']}年人均纯收入", fmt_yuan(inc["per_capita"]), f"{fmt_pct(inc['growth_pct'])}")
-c[3].metric("救助平台办结率", fmt_pct(asst["platform"]["closure_rate_pct"]))
-c = st.columns(4)
-for col, item in zip(c, emp["indicators"]):
-    col.metric(item["name"], fmt_pct(item["completion_pct"]), f"时序进度 {fmt_pct(emp['time_progress_pct'])}", delta_color="off")
-if pj.get("library"):
-    c[3].metric("项目库产业类投资占比", fmt_pct(pj["library"]["industrial_share_pct"]), fmt_wan(pj["library"]["investment_wan"]),
-                delta_color="off")
+st.session_state["filters"] = filters
+st.navigation(PAGES, position="sidebar").run()

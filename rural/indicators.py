@@ -536,3 +536,171 @@ def summary(engine: Engine, scope: Scope = Scope()) -> dict:
         "industry": industry,
     }
 
+
+
+# ----------------------------------------------------------------------- by township, alerts
+def assistance_by_township(engine: Engine, scope: Scope) -> pd.DataFrame:
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    with engine.connect() as conn:
+        period = _period(conn, "assistance", scope)
+        if period is None:
+            return pd.DataFrame(columns=["name", "person_times", "amount_wan"])
+        q = (select(T.c.name, func.sum(AS.c.person_times), func.sum(AS.c.amount_fen))
+             .select_from(AS.join(T, AS.c.township_id == T.c.id))
+             .where(AS.c.batch_id.in_(_batches("assistance", period, scope.county))).group_by(T.c.name))
+        rows = conn.execute(q).all()
+    return pd.DataFrame([{"name": n, "person_times": int(p), "amount_wan": fen_to_wan(a)} for n, p, a in rows],
+                        columns=["name", "person_times", "amount_wan"])
+
+
+def projects_by_township(engine: Engine, scope: Scope) -> pd.DataFrame:
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    industrial = PJ.c.category.in_(get_settings().industrial_categories)
+    cols = ["name", "count", "investment_wan", "industrial_investment_wan", "industrial_share_pct"]
+    with engine.connect() as conn:
+        period = _period(conn, "projects", scope)
+        if period is None:
+            return pd.DataFrame(columns=cols)
+        q = (select(T.c.name, func.count(), func.sum(PJ.c.investment_fen),
+                    func.sum(case((industrial, PJ.c.investment_fen), else_=0)))
+             .select_from(PJ.join(T, PJ.c.township_id == T.c.id))
+             .where(PJ.c.batch_id.in_(_batches("projects", period, scope.county))).group_by(T.c.name))
+        rows = conn.execute(q).all()
+    return pd.DataFrame([{"name": n, "count": int(c), "investment_wan": _wan(v), "industrial_investment_wan": _wan(i),
+                          "industrial_share_pct": rate_pct(i, v)} for n, c, v, i in rows], columns=cols)
+
+
+def township_table(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """One row per township with the indicators the ranking and the map show, and its map position."""
+    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    with engine.connect() as conn:
+        pos = pd.DataFrame(conn.execute(select(T.c.name, T.c.lon, T.c.lat, T.c.coord_note)
+                                        .where(T.c.county == scope.county).order_by(T.c.id)).all(),
+                           columns=["name", "lon", "lat", "coord_note"])
+    mon = monitoring_breakdown(engine, scope, "township")[["name", "households", "people", "eliminated_people",
+                                                            "elimination_rate_people"]]
+    inc = income_by_township(engine, scope)
+    bands = get_settings().income_bands
+    inc = inc.rename(columns={"households": "income_households", "people": "income_people",
+                              f"under_{bands[-1]}_households": "low_income_households"})
+    out = pos.merge(mon, on="name", how="left").merge(inc, on="name", how="left")
+    out = out.merge(assistance_by_township(engine, scope).rename(columns={"amount_wan": "assistance_wan"})[
+        ["name", "assistance_wan"]], on="name", how="left")
+    out = out.merge(projects_by_township(engine, scope)[["name", "investment_wan"]], on="name", how="left")
+    return out
+
+
+def alerts(engine: Engine, scope: Scope) -> list[dict]:
+    """What lags, as red / amber / green items with the reason in words."""
+    scope = _resolve(engine, scope)
+    st = get_settings()
+    out = []
+    emp = employment_status(engine, scope)
+    level = {"ahead": "green", "behind": "amber", "far_behind": "red"}
+    for i in emp["indicators"]:
+        gap = abs(Decimal(str(i["gap_pct"])))
+        word = "高于" if i["status"] == "ahead" else "低于"
+        out.append({"key": f"employment:{i['name']}", "item": i["name"], "level": level[i["status"]],
+                    "reason": f"完成目标任务的{i['completion_pct']:.2f}%，{word}时序进度{gap:.2f}个百分点"
+                              f"（时序进度{emp['time_progress_pct']:.2f}%）"})
+    shares = project_shares(engine, scope)
+    for key, name in (("library", "项目库产业类投资占比"), ("integrated", "统筹整合资金产业类投资占比")):
+        s = shares.get(key)
+        if s and s["industrial_share_pct"] is not None:
+            ok = s["industrial_share_pct"] >= st.industrial_share_reference_pct
+            out.append({"key": f"projects:{key}", "item": name, "level": "green" if ok else "red",
+                        "reason": f"{s['industrial_share_pct']:.2f}%，{'达到' if ok else '低于'}"
+                                  f"{st.industrial_share_reference_pct:g}%的政策参考线"})
+    pf = platform_summary(engine, scope)
+    if pf["closure_rate_pct"] is not None:
+        r = pf["closure_rate_pct"]
+        lvl = "green" if r >= st.platform_green_pct else "amber" if r >= st.platform_amber_pct else "red"
+        out.append({"key": "platform", "item": "救助平台办结率", "level": lvl,
+                    "reason": f"受理{pf['received']:,}件、办结{pf['closed']:,}件，办结率{r:.2f}%"})
+    inc = income_summary(engine, scope)
+    low = st.income_bands[0]
+    n_low = inc.get(f"under_{low}_households")
+    if n_low is not None:
+        out.append({"key": "income:low", "item": f"人均纯收入不足{low:,}元的户", "level": "red" if n_low else "green",
+                    "reason": f"{inc['year']}年{'仍有' + format(n_low, ',') + '户' if n_low else '已全部消除'}"})
+    if inc.get("growth_pct") is not None:
+        out.append({"key": "income:growth", "item": "脱贫人口人均纯收入增长", "level": "green" if inc["growth_pct"] > 0 else "red",
+                    "reason": f"{inc['year']}年同比{'增长' if inc['growth_pct'] > 0 else '下降'}{abs(inc['growth_pct']):.2f}%"})
+    if not scope.township:
+        mon = monitoring_overview(engine, scope)
+        if mon.get("period"):
+            county_rate = Decimal(str(mon["elimination_rate_people"] or 0))
+            for r in monitoring_breakdown(engine, scope, "township").itertuples():
+                if r.elimination_rate_people is None:
+                    continue
+                gap = county_rate - Decimal(str(r.elimination_rate_people))
+                if gap > Decimal(str(st.township_lag_pct)):
+                    out.append({"key": f"township:{r.name}", "item": f"{r.name}风险消除率", "level": "amber",
+                                "reason": f"{r.elimination_rate_people:.2f}%，低于全县{county_rate:.2f}%达{gap:.2f}个百分点"})
+    order = {"red": 0, "amber": 1, "green": 2}
+    return sorted(out, key=lambda a: order[a["level"]])
+
+
+HEADLINES = (  # key, name, unit
+    ("elimination_rate_people", "风险消除率（按人）", "%"),
+    ("households", "累计纳入监测户数", "户"),
+    ("people", "累计纳入监测人数", "人"),
+    ("eliminated_people", "风险消除人数", "人"),
+    ("new_households", "今年新识别纳入户数", "户"),
+    ("per_capita", "脱贫人口人均纯收入（年度）", "元"),
+    ("latest_per_capita", "脱贫人口人均纯收入（半年）", "元"),
+    ("warning_leads", "推送预警线索", "条"),
+    ("library_share", "项目库产业类投资占比", "%"),
+    ("integrated_share", "统筹整合资金产业类投资占比", "%"),
+    ("assistance_wan", "社会救助发放金额", "万元"),
+    ("closure_rate_pct", "救助平台办结率", "%"),
+)
+
+
+def headlines(engine: Engine, scope: Scope) -> dict:
+    """The headline values of one snapshot, by key (see ``HEADLINES``); employment indicators added."""
+    scope = _resolve(engine, scope)
+    mon, inc, work = monitoring_overview(engine, scope), income_summary(engine, scope), work_summary(engine, scope)
+    shares, asst = project_shares(engine, scope), assistance_by_type(engine, scope)
+    values = {k: mon.get(k) for k in ("elimination_rate_people", "households", "people", "eliminated_people", "new_households")}
+    values |= {"per_capita": inc.get("per_capita"), "latest_per_capita": inc.get("latest_per_capita"),
+               "warning_leads": work.get("warning_leads"),
+               "library_share": (shares.get("library") or {}).get("industrial_share_pct"),
+               "integrated_share": (shares.get("integrated") or {}).get("industrial_share_pct"),
+               "assistance_wan": fen_to_wan(sum(t["amount_fen"] for t in asst["types"])) if asst["types"] else None,
+               "closure_rate_pct": platform_summary(engine, scope)["closure_rate_pct"]}
+    for i in employment_status(engine, scope)["indicators"]:
+        values[f"employment:{i['name']}"] = i["completion_pct"]
+    return values
+
+
+def changes(engine: Engine, scope: Scope, compare_as_of: str | None) -> dict:
+    """Each headline then (``compare_as_of``) and now, with the change, and alerts that got worse."""
+    scope = _resolve(engine, scope)
+    now = headlines(engine, scope)
+    then = headlines(engine, Scope(compare_as_of, scope.township, scope.county)) if compare_as_of else {}
+    names = {k: (n, u) for k, n, u in HEADLINES}
+    rows = []
+    for key, value in now.items():
+        name, unit = names.get(key, (key.split(":", 1)[-1] + "完成率", "%"))
+        before = then.get(key)
+        change = None if value is None or before is None else float(Decimal(str(value)) - Decimal(str(before)))
+        rows.append({"key": key, "name": name, "unit": unit, "then": before, "now": value, "change": change})
+    worse = []
+    if compare_as_of:
+        rank = {"green": 0, "amber": 1, "red": 2}
+        before = {a["key"]: a for a in alerts(engine, Scope(compare_as_of, scope.township, scope.county))}
+        for a in alerts(engine, scope):
+            b = before.get(a["key"])
+            if b and rank[a["level"]] > rank[b["level"]]:
+                worse.append({**a, "was": b["level"]})
+    return {"as_of": scope.as_of, "compare": compare_as_of, "items": rows, "worse": worse}
+
+
+def default_compare(engine: Engine, as_of: str, county: str | None = None) -> str | None:
+    """The previous meeting's snapshot: two months earlier when it has data, else the latest before."""
+    earlier = [s for s in snapshots(engine, county) if s < as_of]
+    target = periods.shift_months(as_of, -2)
+    if target in earlier:
+        return target
+    return earlier[-1] if earlier else None

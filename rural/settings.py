@@ -33,6 +33,9 @@ class Settings:
     industrial_share_reference_pct: float = 60.0
     hash_key: str = ""
     max_upload_mb: int = 200
+    platform_green_pct: float = 90.0
+    platform_amber_pct: float = 80.0
+    township_lag_pct: float = 10.0
     townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
 
     def counties(self) -> list[str]:
@@ -72,6 +75,9 @@ def _load(directory: str) -> Settings:
         industrial_share_reference_pct=float(proj.get("industrial_share_reference_pct", 60.0)),
         hash_key=key,
         max_upload_mb=int(raw.get("upload", {}).get("max_upload_mb", 200)),
+        platform_green_pct=float(raw.get("alerts", {}).get("platform_green_pct", 90.0)),
+        platform_amber_pct=float(raw.get("alerts", {}).get("platform_amber_pct", 80.0)),
+        township_lag_pct=float(raw.get("alerts", {}).get("township_lag_pct", 10.0)),
         townships=_read_townships(d / "townships.csv"),
     )
 

@@ -1,0 +1,128 @@
+"""Layout helpers shared by the pages: cached indicator calls, chart cards with downloads, tables.
+
+The only place besides app.py that calls ``st.``; it arranges what ``rural`` returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from rural import indicators, periods
+from rural.catalogue import entry
+from rural.db import data_version, make_engine
+from rural.exports import table_xlsx
+from rural.labels import display
+from rural.numbers import fmt_int, fmt_pct
+
+
+@st.cache_resource
+def engine():
+    return make_engine()
+
+
+@dataclass(frozen=True)
+class Filters:
+    county: str | None
+    as_of: str | None
+    township: str | None
+    compare: str | None
+    version: str
+
+    @property
+    def scope(self) -> indicators.Scope:
+        return indicators.Scope(self.as_of, self.township, self.county)
+
+    @property
+    def place(self) -> str:
+        return self.township or self.county or ""
+
+
+def filters() -> Filters:
+    return st.session_state["filters"]
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _call(name: str, version: str, as_of, township, county, args: tuple, kwargs: tuple):
+    fn = getattr(indicators, name)
+    return fn(engine(), indicators.Scope(as_of, township, county), *args, **dict(kwargs))
+
+
+def q(name: str, *args, as_of: str | None = "", township: str | None = "", **kwargs):
+    """``indicators.<name>(engine, scope, *args)`` cached by filters and data version.
+
+    ``as_of`` / ``township`` override the sidebar's (pass None for the county)."""
+    f = filters()
+    return _call(name, f.version, f.as_of if as_of == "" else as_of, f.township if township == "" else township,
+                 f.county, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False)
+def _meta(version: str):
+    e = engine()
+    county = indicators.county_of(e)
+    return county, indicators.snapshots(e, county), indicators.townships(e, county)
+
+
+def meta() -> tuple[str | None, list[str], list[str]]:
+    return _meta(data_version(engine()))
+
+
+def header(title: str) -> None:
+    f = filters()
+    st.title(title)
+    scope = f.township or "全县"
+    st.caption(f"{f.county} · {scope} · 数据截至{periods.label(f.as_of)}"
+               + (f" · 对比{periods.label(f.compare)}" if f.compare else ""))
+
+
+def empty(what: str) -> None:
+    st.info(f"所选时点和范围内没有{what}数据。可在左侧换一个统计时点或乡镇，或到“数据管理”载入相应报表。")
+
+
+def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
+    """A chart card: the figure, its 口径, and downloads of its data (Excel) and picture (PNG, 300 dpi)."""
+    ind = entry(fig.layout.meta["indicator"])
+    st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config={"displaylogo": False})
+    st.caption(f"口径：{ind.definition} 来源：{ind.source}。")
+    c1, c2, _ = st.columns([1, 1, 4])
+    title = fig.layout.title.text.split("<br>")[0]
+    c1.download_button("下载数据（Excel）", data=lambda: table_xlsx(display(data), title), file_name=f"{filename}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
+                       on_click="ignore")
+    c2.download_button("下载图片（PNG）", data=lambda: _png(fig), file_name=f"{filename}.png", mime="image/png",
+                       key=f"png-{key}", on_click="ignore")
+
+
+def _png(fig) -> bytes:
+    from rural.render import png
+
+    return png(fig)
+
+
+def table(df: pd.DataFrame, keep: list[str] | None = None, height: int | None = None, key: str | None = None,
+          selectable: bool = False):
+    d = display(df, keep)
+    config = {}
+    for c in d.columns:
+        if pd.api.types.is_float_dtype(d[c]):
+            config[c] = st.column_config.NumberColumn(c, format="%.2f")
+        elif pd.api.types.is_integer_dtype(d[c]):
+            config[c] = st.column_config.NumberColumn(c, format="localized")
+    kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
+    if height:
+        kwargs["height"] = height
+    return st.dataframe(d, hide_index=True, column_config=config, width="stretch", key=key, **kwargs)
+
+
+def delta(now, then, unit: str = "", places: int = 2) -> str | None:
+    if now is None or then is None:
+        return None
+    d = float(now) - float(then)
+    if unit == "%":
+        return f"{d:+.2f}个百分点"
+    return f"{d:+,.{places}f}{unit}" if places else f"{int(d):+,}{unit}"
+
+
+__all__ = ["Filters", "chart", "delta", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "meta", "q", "table"]

@@ -1,0 +1,36 @@
+"""就业: completion against time progress per indicator, status; public-welfare posts and subsidies."""
+import pandas as pd
+import streamlit as st
+
+from pages._ui import chart, empty, filters, fmt_int, fmt_pct, header, q, table
+from rural import charts, periods
+from rural.labels import STATUS
+from rural.numbers import fmt_wan
+
+f = filters()
+header("就业稳收")
+emp = q("employment_status")
+if not emp["indicators"]:
+    empty("就业")
+    st.stop()
+st.markdown(f"统计期：**{periods.label(emp['period'], ytd=True)}**　时序进度：**{fmt_pct(emp['time_progress_pct'])}**"
+            f"（已过{int(emp['period'][5:])}个月 ÷ 12）")
+c = st.columns(len(emp["indicators"]))
+for col, i in zip(c, emp["indicators"]):
+    col.metric(i["name"], f"{fmt_int(i['done'])}人", f"完成{fmt_pct(i['completion_pct'])}，{STATUS[i['status']]}",
+               delta_color="normal" if i["status"] == "ahead" else "inverse", help=f"目标任务{fmt_int(i['target'])}人")
+
+items = pd.DataFrame(emp["indicators"]).rename(columns={"name": "indicator"})
+items["time_progress_pct"] = emp["time_progress_pct"]
+chart(charts.employment_progress(emp, f.as_of), items, "progress", "就业目标任务完成情况")
+table(items, ["indicator", "target", "done", "completion_pct", "time_progress_pct", "gap_pct", "status"])
+wp = q("welfare_posts")
+if wp.get("period"):
+    st.subheader(f"城镇公益性岗位（{periods.label(wp['period'], ytd=True)}）")
+    c = st.columns(3)
+    c[0].metric("使用城镇公益性岗位", f"{fmt_int(wp['posts'])}个")
+    c[1].metric("发放岗位补贴", fmt_wan(wp["post_subsidy_wan"]))
+    c[2].metric("发放社会保险补贴", fmt_wan(wp["insurance_subsidy_wan"]))
+if not f.township:
+    st.subheader("各乡镇完成情况")
+    table(q("employment_by_township"))
