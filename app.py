@@ -11,13 +11,13 @@ from rural.indicators import default_compare
 st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/overview.py", title="总览", icon="🏠", url_path="overview", default=True),
-    st.Page("pages/monitoring.py", title="监测帮扶", icon="🛡️", url_path="monitoring"),
-    st.Page("pages/income.py", title="收入", icon="💰", url_path="income"),
-    st.Page("pages/employment.py", title="就业", icon="👷", url_path="employment"),
-    st.Page("pages/projects.py", title="项目", icon="🏗️", url_path="projects"),
-    st.Page("pages/assistance.py", title="社会救助", icon="🤝", url_path="assistance"),
-    st.Page("pages/map.py", title="地图", icon="🗺️", url_path="map"),
+    st.Page("pages/overview.py", title="总览", url_path="overview", default=True),
+    st.Page("pages/monitoring.py", title="监测帮扶", url_path="monitoring"),
+    st.Page("pages/income.py", title="收入", url_path="income"),
+    st.Page("pages/employment.py", title="就业", url_path="employment"),
+    st.Page("pages/projects.py", title="项目", url_path="projects"),
+    st.Page("pages/assistance.py", title="社会救助", url_path="assistance"),
+    st.Page("pages/map.py", title="地图", url_path="map"),
 ]
 COUNTY_WIDE = "全县"
 

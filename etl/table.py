@@ -325,14 +325,19 @@ def extract(m: Mapped, file: str, period_end: date | None) -> Extracted:
     if problems:
         raise LoadError(problems)
 
-    # check totals rows against the detail sum, then leave them out
+    # check totals rows against the detail sum, then leave them out; in a long layout a totals row
+    # that names a category (全县合计 | 城市低保 | …) is the total of that category's rows only
+    long_key = spec.group.key if spec.group is not None and spec.group.key in out.columns else None
     for i in frame.index[totals]:
+        rows_of = detail
+        if long_key is not None and pd.notna(out.at[i, long_key]):
+            rows_of = detail & (out[long_key] == out.at[i, long_key]).fillna(False)
         for f in m.fields:
             col = spec.col(f.name)
             name = _name(f)
             if col.type not in NUMERIC_TYPES or pd.isna(out.at[i, name]):
                 continue
-            detail_sum = int(out.loc[detail, name].dropna().sum())
+            detail_sum = int(out.loc[rows_of, name].dropna().sum())
             if int(out.at[i, name]) != detail_sum:
                 problems.append(Problem(
                     f"合计行与明细之和不符：合计为{_show(col, out.at[i, name])}，明细之和为{_show(col, detail_sum)}",

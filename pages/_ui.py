@@ -40,7 +40,23 @@ class Filters:
 
 
 def filters() -> Filters:
+    if "filters" not in st.session_state:
+        _enter_through_app()
     return st.session_state["filters"]
+
+
+def _enter_through_app() -> None:
+    """A bookmarked page opened on a freshly started server.
+
+    Until some session has called ``st.navigation``, Streamlit serves ``/<page>`` from its older
+    ``pages/`` folder mode and runs the page file alone, without ``app.py``. Run the entry script
+    instead (it builds the sidebar and the navigation, then the requested page), and stop here.
+    """
+    import runpy
+    from pathlib import Path
+
+    runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
+    st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -84,7 +100,7 @@ def empty(what: str) -> None:
 def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
     """A chart card: the figure, its 口径, and downloads of its data (Excel) and picture (PNG, 300 dpi)."""
     ind = entry(fig.layout.meta["indicator"])
-    st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config={"displaylogo": False})
+    st.plotly_chart(_on_screen(fig), width="stretch", key=f"chart-{key}", config={"displaylogo": False})
     st.caption(f"口径：{ind.definition} 来源：{ind.source}。")
     c1, c2, _ = st.columns([1, 1, 4])
     title = fig.layout.title.text.split("<br>")[0]
@@ -93,6 +109,16 @@ def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
                        on_click="ignore")
     c2.download_button("下载图片（PNG）", data=lambda: _png(fig), file_name=f"{filename}.png", mime="image/png",
                        key=f"png-{key}", on_click="ignore")
+
+
+def _on_screen(fig):
+    """The same figure sized to the page; the 口径 note goes in the caption below instead."""
+    import plotly.graph_objects as go
+
+    screen = go.Figure(fig)
+    screen.layout.annotations = [a for a in screen.layout.annotations if not str(a.text).startswith("口径")]
+    screen.update_layout(width=None, autosize=True, margin={"b": 60})
+    return screen
 
 
 def _png(fig) -> bytes:

@@ -19,8 +19,10 @@ c = st.columns(4)
 c[0].metric("风险消除率（按人）", fmt_pct(mon.get("elimination_rate_people")),
             delta(now["elimination_rate_people"], then.get("elimination_rate_people"), "%"),
             help=f"风险消除{fmt_int(mon.get('eliminated_people'))}人 / 累计纳入{fmt_int(mon.get('people'))}人。{since}")
-c[1].metric("累计纳入监测", f"{fmt_int(mon.get('households'))}户 {fmt_int(mon.get('people'))}人",
-            delta(now["households"], then.get("households"), "户", 0), delta_color="off")
+c[1].metric("累计纳入监测人数", f"{fmt_int(mon.get('people'))}人",
+            delta(now["people"], then.get("people"), "人", 0), delta_color="off",
+            help=f"{fmt_int(mon.get('households'))}户{fmt_int(mon.get('people'))}人；风险消除{fmt_int(mon.get('eliminated_households'))}户"
+                 f"{fmt_int(mon.get('eliminated_people'))}人")
 c[2].metric(f"{inc.get('year') or ''}年人均纯收入", fmt_yuan(inc.get("per_capita")),
             f"同比{inc['growth_pct']:+.2f}%" if inc.get("growth_pct") is not None else None)
 c[3].metric(f"{periods.label(inc['latest_period']) if inc.get('latest_period') else '半年'}人均纯收入",
@@ -33,7 +35,7 @@ if emp["indicators"]:
     marks = {"ahead": "● 超序时", "behind": "▲ 滞后", "far_behind": "■ 严重滞后"}
     for col, i in zip(c, emp["indicators"]):
         col.metric(f"{i['name']}完成率", fmt_pct(i["completion_pct"]),
-                   f"{marks[i['status']]} {i['gap_pct']:+.2f}个百分点", delta_color="normal",
+                   f"{i['gap_pct']:+.2f}个百分点 {marks[i['status']]}", delta_color="normal",
                    help=f"完成{fmt_int(i['done'])}人 / 目标{fmt_int(i['target'])}人")
 
 st.subheader("项目与救助")

@@ -51,10 +51,14 @@ def build(ex, ctx) -> pd.DataFrame:
 def _industry(ex, ctx) -> pd.DataFrame:
     df, rows = ex.frame, ex.rows
     out, problems = [], []
+    # unit order: the cell, the 单位 column, the 完成量 header (面积（万亩）), the unit line when it names one unit
+    header_unit = next((f.unit for f in ex.mapped.fields if f.name == "完成量"), "")
+    line_units = [u for u in ex.mapped.unit_line() if u in parse.AREA_UNITS or u in parse.MONEY_UNITS]
+    fallback = header_unit or (line_units[0] if len(line_units) == 1 else "")
     for i in df.index:
         text = df.at[i, "完成量"]
         num, unit = parse.split_unit(text)
-        unit = unit or (parse.clean(df.at[i, "单位"]) if "单位" in df and pd.notna(df.at[i, "单位"]) else "")
+        unit = unit or (parse.clean(df.at[i, "单位"]) if "单位" in df and pd.notna(df.at[i, "单位"]) else "") or fallback
         try:
             if unit in parse.AREA_UNITS:
                 value, base, item = parse.to_scaled(num, parse.AREA_UNITS[unit] + 2), "亩", "industry_area"
