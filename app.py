@@ -3,21 +3,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import Filters, engine, meta
+from views._ui import Filters, engine, meta
 from rural import periods
 from rural.db import data_version
 from rural.indicators import default_compare
 
 st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide", initial_sidebar_state="expanded")
 
+# The page files live in views/, not pages/: Streamlit treats a pages/ folder beside the entry
+# script as its older multipage mode, which serves a bookmarked /<page> of a freshly started server
+# (and AppTest's switch_page) from the page file alone, without this script's sidebar.
 PAGES = [
-    st.Page("pages/overview.py", title="总览", url_path="overview", default=True),
-    st.Page("pages/monitoring.py", title="监测帮扶", url_path="monitoring"),
-    st.Page("pages/income.py", title="收入", url_path="income"),
-    st.Page("pages/employment.py", title="就业", url_path="employment"),
-    st.Page("pages/projects.py", title="项目", url_path="projects"),
-    st.Page("pages/assistance.py", title="社会救助", url_path="assistance"),
-    st.Page("pages/map.py", title="地图", url_path="map"),
+    st.Page("views/overview.py", title="总览", url_path="overview", default=True),
+    st.Page("views/monitoring.py", title="监测帮扶", url_path="monitoring"),
+    st.Page("views/income.py", title="收入", url_path="income"),
+    st.Page("views/employment.py", title="就业", url_path="employment"),
+    st.Page("views/projects.py", title="项目", url_path="projects"),
+    st.Page("views/assistance.py", title="社会救助", url_path="assistance"),
+    st.Page("views/map.py", title="地图", url_path="map"),
 ]
 COUNTY_WIDE = "全县"
 

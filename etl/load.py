@@ -347,10 +347,14 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
         return FileResult(path.name, "failed", problems=[Problem(f"无法打开文件：{exc.strerror}", file=path.name)])
     digest = sha256_of(data)
     same = _active_with_sha(engine, digest)
-    if same:
-        return FileResult(path.name, "unchanged", f"与已载入的批次 #{'、#'.join(map(str, same))} 完全相同，未作改动")
+    unchanged = FileResult(path.name, "unchanged", f"与已载入的批次 #{'、#'.join(map(str, same))} 完全相同，未作改动")
+    if same and not (kind or period):
+        return unchanged
     try:
         plan = plan_file(engine, path, data, kind, period)
+        # with --kind / --period the same bytes may be asked for as something else: unchanged only if it is the same
+        if same and {(p.kind, p.period, p.scope) for p in plan.sheets} == _batch_keys(engine, same):
+            return unchanged
         batches = write_plan(engine, plan, progress)
     except LoadError as exc:
         return FileResult(path.name, "failed", exc.text(), problems=exc.problems)
@@ -364,6 +368,12 @@ def _active_with_sha(engine: Engine, digest: str) -> list[int]:
     b = LoadBatch.__table__
     with engine.connect() as conn:
         return [r[0] for r in conn.execute(select(b.c.id).where((b.c.sha256 == digest) & (b.c.status == BATCH_ACTIVE)))]
+
+
+def _batch_keys(engine: Engine, ids: list[int]) -> set[tuple[str, str, str]]:
+    b = LoadBatch.__table__
+    with engine.connect() as conn:
+        return {tuple(r) for r in conn.execute(select(b.c.kind, b.c.period, b.c.scope).where(b.c.id.in_(ids)))}
 
 
 def list_batches(engine: Engine) -> pd.DataFrame:

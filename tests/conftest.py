@@ -120,3 +120,13 @@ def roster_rows(title: str = "南华县防返贫监测对象名单（截至2023�
         ["注：数据来源于防返贫监测信息系统"],
         ["填表人：某某"],
     ]
+
+
+# Helpers added for the later test modules ---------------------------------------------------
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(body17: str) -> str:
+    """A resident ID number with a valid ISO 7064 MOD 11-2 check digit (computed here, independently)."""
+    assert len(body17) == 17 and body17.isdigit()
+    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS)) % 11]

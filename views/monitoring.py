@@ -1,7 +1,7 @@
 """监测帮扶: elimination rates, ranking, composition, trend, new identifications, leads, pairing; drill-down."""
 import streamlit as st
 
-from pages._ui import chart, empty, filters, fmt_int, fmt_pct, header, meta, q, table
+from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, meta, q, table
 from rural import charts
 
 f = filters()

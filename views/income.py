@@ -1,7 +1,7 @@
 """收入: per-capita net income by year and half-year with growth; low-income bands; by township."""
 import streamlit as st
 
-from pages._ui import chart, empty, filters, fmt_int, header, q, table
+from views._ui import chart, empty, filters, fmt_int, header, q, table
 from rural import charts, periods
 from rural.numbers import fmt_yuan
 

@@ -11,15 +11,20 @@ import streamlit as st
 
 from rural import indicators, periods
 from rural.catalogue import entry
-from rural.db import data_version, make_engine
+from rural.db import data_version, database_url, make_engine
 from rural.exports import table_xlsx
 from rural.labels import display
 from rural.numbers import fmt_int, fmt_pct
 
 
 @st.cache_resource
+def _engine(url: str):
+    return make_engine(url)
+
+
 def engine():
-    return make_engine()
+    """The engine for ``DATABASE_URL`` (default ``data/rural.db``), one per URL per process."""
+    return _engine(database_url())
 
 
 @dataclass(frozen=True)
@@ -40,27 +45,11 @@ class Filters:
 
 
 def filters() -> Filters:
-    if "filters" not in st.session_state:
-        _enter_through_app()
     return st.session_state["filters"]
 
 
-def _enter_through_app() -> None:
-    """A bookmarked page opened on a freshly started server.
-
-    Until some session has called ``st.navigation``, Streamlit serves ``/<page>`` from its older
-    ``pages/`` folder mode and runs the page file alone, without ``app.py``. Run the entry script
-    instead (it builds the sidebar and the navigation, then the requested page), and stop here.
-    """
-    import runpy
-    from pathlib import Path
-
-    runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
-    st.stop()
-
-
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _call(name: str, version: str, as_of, township, county, args: tuple, kwargs: tuple):
+def _call(name: str, version: str, as_of, township, county, args: tuple, kwargs: tuple, url: str = ""):
     fn = getattr(indicators, name)
     return fn(engine(), indicators.Scope(as_of, township, county), *args, **dict(kwargs))
 
@@ -71,18 +60,18 @@ def q(name: str, *args, as_of: str | None = "", township: str | None = "", **kwa
     ``as_of`` / ``township`` override the sidebar's (pass None for the county)."""
     f = filters()
     return _call(name, f.version, f.as_of if as_of == "" else as_of, f.township if township == "" else township,
-                 f.county, args, tuple(sorted(kwargs.items())))
+                 f.county, args, tuple(sorted(kwargs.items())), database_url())
 
 
 @st.cache_data(show_spinner=False)
-def _meta(version: str):
+def _meta(version: str, url: str):
     e = engine()
     county = indicators.county_of(e)
     return county, indicators.snapshots(e, county), indicators.townships(e, county)
 
 
 def meta() -> tuple[str | None, list[str], list[str]]:
-    return _meta(data_version(engine()))
+    return _meta(data_version(engine()), database_url())
 
 
 def header(title: str) -> None:

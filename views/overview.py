@@ -1,7 +1,7 @@
 """总览: the cockpit — KPI cards with change since the compared snapshot, and what lags."""
 import streamlit as st
 
-from pages._ui import delta, filters, fmt_int, fmt_pct, header, q
+from views._ui import delta, filters, fmt_int, fmt_pct, header, q
 from rural import periods
 from rural.labels import LEVEL
 from rural.numbers import fmt_wan, fmt_yuan

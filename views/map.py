@@ -1,7 +1,7 @@
 """地图: townships coloured and extruded by a chosen indicator (offline: no basemap tiles)."""
 import streamlit as st
 
-from pages._ui import empty, filters, header, q, table
+from views._ui import empty, filters, header, q, table
 from rural.maps import MAP_INDICATORS, township_deck
 
 f = filters()

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import chart, empty, filters, fmt_int, fmt_pct, header, q, table
+from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, q, table
 from rural import charts, periods
 from rural.numbers import fmt_wan
 

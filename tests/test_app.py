@@ -1,0 +1,158 @@
+"""Every page through Streamlit's AppTest on the sample database: no exception, the published
+figures in its metrics and tables, and filters (township, snapshot, URL) changing them correctly."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rural.indicators import Scope, monitoring_overview
+from tests.conftest import ROOT
+
+PAGES = ["views/overview.py", "views/monitoring.py", "views/income.py", "views/employment.py", "views/projects.py",
+         "views/assistance.py", "views/map.py"]
+
+
+@pytest.fixture
+def app(sample_db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sample_db[0])
+
+    def make(page: str | None = None, **params) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        if page and page != PAGES[0]:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return make
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [s.value for s in at.success] + [c.value for c in at.caption]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(app, page):
+    at = app(page)
+    assert at.title, "every page has a title"
+
+
+def test_cockpit_shows_published_figures(app):
+    m = metrics(app())
+    assert m["风险消除率（按人）"] == "73.10%"
+    assert m["累计纳入监测人数"] == "4,438人"
+    assert m["2022年人均纯收入"] == "16,890.43元"
+    assert m["2023年上半年人均纯收入"] == "9,402.56元"
+    assert m["城镇新增就业完成率"] == "53.30%"
+    assert m["下岗失业人员再就业完成率"] == "24.50%"
+    assert m["就业困难人员再就业完成率"] == "16.64%"
+    assert m["项目库产业类投资占比"] == "82.00%"
+    assert m["统筹整合资金产业类占比"] == "71.27%"
+    assert m["救助平台办结率"] == "93.44%"
+
+
+def test_cockpit_lists_what_lags_with_reasons(app):
+    at = app(compare="2023-02")
+    reds = [e.value for e in at.error]
+    ambers = [w.value for w in at.warning]
+    assert any("就业困难人员再就业" in r and "16.64%" in r and "16.69个百分点" in r for r in reds)
+    assert any("下岗失业人员再就业" in a and "8.83个百分点" in a for a in ambers)
+    assert any("就业困难人员再就业" in r and "变为" in r for r in reds), "moved from amber to red since 2023-02"
+
+
+def test_monitoring_page_figures(app):
+    at = app("views/monitoring.py")
+    m = metrics(at)
+    assert m["风险消除率（按人）"] == "73.10%" and m["风险消除率（按户）"] == "68.54%"
+    assert m["累计纳入户数"] == "1,351户" and m["累计纳入人数"] == "4,438人"
+    assert m["今年新识别纳入"] == "9户" and m["今年新识别纳入人数"] == "35人"
+    assert m["推送预警线索（今年）"] == "6,567条" and m["驻村帮扶干部"] == "228名"
+    assert m["结对帮扶干部"] == "3,585名" and m["结对帮扶户"] == "7,575户"
+    assert "风险消除率·按人（%）" in at.dataframe[0].value.columns  # no raw column names
+
+
+def test_income_page_figures(app):
+    m = metrics(app("views/income.py"))
+    assert m["2022年人均纯收入"] == "16,890.43元"
+    assert m["2022年人均不足10,000元"] == "237户 847人"
+    assert m["2022年人均不足7,000元"] == "0户 0人"
+
+
+def test_employment_page_figures(app):
+    at = app("views/employment.py")
+    table = at.dataframe[0].value
+    row = table.set_index("指标").loc["城镇新增就业"]
+    assert (row["目标任务（人）"], row["完成数（人）"], row["完成率（%）"]) == (3300, 1759, 53.30)
+    assert table.set_index("指标").loc["就业困难人员再就业", "状态"] == "严重滞后"
+    assert metrics(at)["使用城镇公益性岗位"] == "397个"
+    assert metrics(at)["发放岗位补贴"] == "203.5万元"
+
+
+def test_projects_page_figures_and_search(app):
+    at = app("views/projects.py")
+    values = [m.value for m in at.metric]
+    assert "163个" in values and "5亿元" in values and "82.00%" in values and "71.27%" in values
+    assert "8,662万元" in values
+    at.text_input(key="project_search").input("不存在的项目名称").run()
+    assert "共0个项目" in texts(at)
+
+
+def test_assistance_page_figures(app):
+    m = metrics(app("views/assistance.py"))
+    assert m["城市低保"] == "658人次" and m["农村低保"] == "34,575人次" and m["残疾人两项补贴"] == "19,952人次"
+    assert m["受理"] == "427件" and m["办结"] == "399件" and m["办结率"] == "93.44%"
+
+
+def test_township_filter_changes_figures(app, sample_engine):
+    expected = monitoring_overview(sample_engine, Scope("2023-06", "龙川镇"))
+    at = app("views/monitoring.py")
+    at.selectbox(key="township").select("龙川镇").run()
+    m = metrics(at)
+    assert m["累计纳入户数"] == f"{expected['households']:,}户"
+    assert m["风险消除率（按人）"] == f"{expected['elimination_rate_people']:.2f}%"
+    assert expected["households"] < 1351
+
+
+def test_snapshot_filter_changes_figures(app):
+    at = app("views/monitoring.py")
+    at.selectbox(key="as_of").select("2023-04").run()
+    m = metrics(at)
+    assert m["累计纳入户数"] == "1,348户"
+    assert m["风险消除率（按人）"] == f"{3117 * 100 / 4424:.2f}%"
+
+
+def test_bookmarked_url_restores_the_view(app, sample_engine):
+    at = app("views/monitoring.py", as_of="2023-04", township="龙川镇")
+    expected = monitoring_overview(sample_engine, Scope("2023-04", "龙川镇"))
+    assert at.selectbox(key="as_of").value == "2023-04"
+    assert at.selectbox(key="township").value == "龙川镇"
+    assert metrics(at)["累计纳入户数"] == f"{expected['households']:,}户"
+    assert at.query_params["township"] == ["龙川镇"] or at.query_params["township"] == "龙川镇"
+
+
+def test_drill_down_to_households_without_personal_data(app):
+    at = app("views/monitoring.py", township="沙桥镇")
+    at.selectbox(key="drill_village").select_index(1).run()
+    households = at.dataframe[-1].value
+    assert len(households) > 0
+    assert list(households.columns)[:3] == ["户编号", "行政村", "类别"]
+    assert not {"姓名", "户主姓名", "证件号码"} & set(households.columns)
+
+
+def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "还没有数据" in at.warning[0].value
+    assert "python -m etl load" in texts(at)
