@@ -110,11 +110,14 @@ def income_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
 
 def income_by_township(df: pd.DataFrame, county_value: float | None, as_of: str | None) -> go.Figure:
     d = df.sort_values("per_capita")
-    fig = go.Figure(go.Bar(x=d["per_capita"], y=d["name"], orientation="h", marker_color=BLUE,
-                           text=[f"{v:,.2f}" for v in d["per_capita"]], textposition="outside"))
+    fig = go.Figure(go.Scatter(x=d["per_capita"], y=d["name"], mode="markers+text", marker={"size": 14, "color": BLUE},
+                               text=[f"{v:,.2f}" for v in d["per_capita"]], textposition="middle right"))
     if county_value:
-        fig.add_vline(x=county_value, line_dash="dash", line_color=VERMILLION, annotation_text=f"全县 {county_value:,.2f}元")
-    fig.update_xaxes(title="人均纯收入（元）", tickformat=",.0f")
+        fig.add_vline(x=county_value, line_dash="dash", line_color=VERMILLION, annotation_text=f"全县 {county_value:,.2f}元",
+                      annotation_position="top left")
+    lo, hi = float(d["per_capita"].min()), float(d["per_capita"].max())
+    pad = max((hi - lo) * 0.25, 100)
+    fig.update_xaxes(title="人均纯收入（元）（横轴未从0开始）", tickformat=",.0f", range=[lo - pad, hi + pad * 1.6])
     return _frame(fig, "per_capita_income", "各乡镇脱贫人口人均纯收入", as_of, "元", height=max(HEIGHT, 60 + 34 * len(d)))
 
 

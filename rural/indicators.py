@@ -321,7 +321,7 @@ def income_series(engine: Engine, scope: Scope) -> pd.DataFrame:
     with engine.connect() as conn:
         q = select(B.c.period).where((B.c.kind == "income") & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county)
                                      & (B.c.period_end <= scope.as_of)).distinct()
-        found = sorted({r[0] for r in conn.execute(q)}, key=lambda p: (periods.kind_of(p), p))
+        found = sorted({r[0] for r in conn.execute(q)}, key=lambda p: (periods.kind_of(p) != "year", p))
     rows = [_growth(engine, scope, p) for p in found]
     return pd.DataFrame(rows, columns=["period", "per_capita", "previous", "change", "growth_pct"])
 

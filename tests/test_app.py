@@ -102,8 +102,8 @@ def test_employment_page_figures(app):
 def test_projects_page_figures_and_search(app):
     at = app("views/projects.py")
     values = [m.value for m in at.metric]
-    assert "163个" in values and "5亿元" in values and "82.00%" in values and "71.27%" in values
-    assert "8,662万元" in values
+    assert "163个" in values and "5亿元" in values and "86个" in values and "4.1亿元" in values
+    assert "82.00%" in values and "71.27%" in values and "8,662万元" in values and "6,173万元" in values
     at.text_input(key="project_search").input("不存在的项目名称").run()
     assert "共0个项目" in texts(at)
 

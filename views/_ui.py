@@ -121,9 +121,9 @@ def table(df: pd.DataFrame, keep: list[str] | None = None, height: int | None = 
     d = display(df, keep)
     config = {}
     for c in d.columns:
-        if pd.api.types.is_float_dtype(d[c]):
-            config[c] = st.column_config.NumberColumn(c, format="%.2f")
-        elif pd.api.types.is_integer_dtype(d[c]):
+        if pd.api.types.is_float_dtype(d[c]) or (d[c].dtype == object and d[c].map(lambda v: isinstance(v, float)).any()):
+            d[c] = d[c].map(lambda v: "—" if v is None or pd.isna(v) else f"{v:,.2f}")
+        elif pd.api.types.is_integer_dtype(d[c]) and c not in ("年度", "户编号"):
             config[c] = st.column_config.NumberColumn(c, format="localized")
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     if height:

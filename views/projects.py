@@ -15,20 +15,21 @@ if not shares.get("library"):
 for key, name in (("library", "巩固拓展脱贫攻坚成果和乡村振兴项目库"), ("integrated", "财政涉农资金统筹整合规划")):
     s = shares[key]
     st.markdown(f"**{name}**")
-    c = st.columns(4)
+    c = st.columns(5)
     c[0].metric("项目", f"{fmt_int(s['count'])}个")
     c[1].metric("总投资", fmt_wan(s["investment_wan"]))
-    c[2].metric("产业类项目", f"{fmt_int(s['industrial_count'])}个 {fmt_wan(s['industrial_investment_wan'])}")
-    c[3].metric("产业类投资占比", fmt_pct(s["industrial_share_pct"]),
+    c[2].metric("产业类项目", f"{fmt_int(s['industrial_count'])}个")
+    c[3].metric("产业类投资", fmt_wan(s["industrial_investment_wan"]))
+    c[4].metric("产业类投资占比", fmt_pct(s["industrial_share_pct"]),
                 f"按个数 {fmt_pct(s['industrial_count_share_pct'])}", delta_color="off")
 
 share_rows = pd.DataFrame([{"name": n, **shares[k]} for k, n in (("library", "项目库"), ("integrated", "统筹整合"))])
 chart(charts.project_shares(shares, f.as_of), share_rows, "shares", "产业类项目占比")
-c1, c2 = st.columns(2)
-with c1:
+tab_lib, tab_int = st.tabs(["项目库投资按类别", "统筹整合资金按类别"])
+with tab_lib:
     cat = q("projects_by_category")
     chart(charts.projects_by_category(cat, "项目库投资按类别", f.as_of), cat, "cat", "项目库投资按类别")
-with c2:
+with tab_int:
     cat_i = q("projects_by_category", integrated_only=True)
     chart(charts.projects_by_category(cat_i, "统筹整合资金按类别", f.as_of), cat_i, "cat_i", "统筹整合资金按类别")
 if not f.township:
