@@ -93,7 +93,7 @@ def test_employment_page_figures(app):
     at = app("views/employment.py")
     table = at.dataframe[0].value
     row = table.set_index("指标").loc["城镇新增就业"]
-    assert (row["目标任务（人）"], row["完成数（人）"], row["完成率（%）"]) == (3300, 1759, 53.30)
+    assert (row["目标任务（人）"], row["完成数（人）"], row["完成率（%）"]) == (3300, 1759, "53.30")
     assert table.set_index("指标").loc["就业困难人员再就业", "状态"] == "严重滞后"
     assert metrics(at)["使用城镇公益性岗位"] == "397个"
     assert metrics(at)["发放岗位补贴"] == "203.5万元"

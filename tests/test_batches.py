@@ -1,7 +1,9 @@
 """Batches: idempotent loads, corrected files superseding earlier ones, township scopes, history, provenance."""
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 
 import pytest
 
@@ -196,7 +198,8 @@ def _sheet_rows(path):
 
 
 def _cell(v) -> str:
-    s = str(v).strip()
+    """A source cell as the loader stores text: NFKC (full-width brackets/digits to half-width), no spaces."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
     return s[:-2] if s.endswith(".0") else s
 
 
