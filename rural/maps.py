@@ -39,10 +39,12 @@ def township_deck(df: pd.DataFrame, column: str) -> pdk.Deck:
     d["note"] = d["coord_note"].fillna("")
     columns = pdk.Layer("ColumnLayer", d, get_position=["lon", "lat"], get_elevation="height", elevation_scale=1,
                         radius=1800, get_fill_color="fill", pickable=True, auto_highlight=True, extruded=True)
-    names = pdk.Layer("TextLayer", d, get_position=["lon", "lat"], get_text="name", get_size=14,
-                      get_color=[40, 40, 40, 255], get_alignment_baseline="'top'", character_set="auto",
-                      font_family="'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif")
+    seats = pdk.Layer("ScatterplotLayer", d, get_position=["lon", "lat"], get_radius=2600, get_fill_color=[200, 200, 200, 90],
+                      get_line_color=[120, 120, 120, 160], stroked=True, line_width_min_pixels=1)
+    names = pdk.Layer("TextLayer", d[["name", "lon", "lat"]].to_dict("records"), get_position="[lon, lat]",
+                      get_text="name", get_size=16, get_color=[30, 30, 30, 255], get_text_anchor="'middle'",
+                      get_alignment_baseline="'top'", character_set="auto", billboard=True)
     view = pdk.ViewState(longitude=float(d["lon"].mean()), latitude=float(d["lat"].mean()), zoom=9.2, pitch=40)
     tooltip = {"html": "<b>{name}</b><br/>" + label + "：{value_text}<br/><small>位置：{note}</small>",
                "style": {"backgroundColor": "white", "color": "#222", "fontSize": "13px"}}
-    return pdk.Deck(layers=[columns, names], initial_view_state=view, tooltip=tooltip, map_provider=None)
+    return pdk.Deck(layers=[seats, columns, names], initial_view_state=view, tooltip=tooltip, map_provider=None)
