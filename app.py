@@ -21,6 +21,7 @@ PAGES = [
     st.Page("views/projects.py", title="项目", url_path="projects"),
     st.Page("views/assistance.py", title="社会救助", url_path="assistance"),
     st.Page("views/map.py", title="地图", url_path="map"),
+    st.Page("views/briefing.py", title="汇报材料", url_path="briefing"),
 ]
 COUNTY_WIDE = "全县"
 

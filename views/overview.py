@@ -1,10 +1,22 @@
 """总览: the cockpit — KPI cards with change since the compared snapshot, and what lags."""
+import pandas as pd
 import streamlit as st
 
 from views._ui import delta, filters, fmt_int, fmt_pct, header, q
 from rural import periods
 from rural.labels import LEVEL
 from rural.numbers import fmt_wan, fmt_yuan
+
+def _fmt(v, unit: str, signed: bool = False) -> str:
+    if v is None:
+        return "—"
+    sign = "+" if signed and v > 0 else ""
+    if unit == "%":
+        return f"{sign}{v:.2f}{'个百分点' if signed else '%'}"
+    if unit in ("元", "万元"):
+        return f"{sign}{v:,.2f}{unit}"
+    return f"{sign}{int(v):,}{unit}"
+
 
 f = filters()
 header(f"{f.place}乡村振兴指标总览")
@@ -60,6 +72,10 @@ for a in q("alerts"):
 
 if f.compare:
     ch = q("changes", f.compare)
+    st.subheader(f"较上次会议（{periods.label(f.compare)}）的变化")
+    rows = [{"指标": i["name"], periods.label(f.compare): _fmt(i["then"], i["unit"]), periods.label(f.as_of): _fmt(i["now"], i["unit"]),
+             "变化": _fmt(i["change"], i["unit"], signed=True)} for i in ch["items"]]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if ch["worse"]:
         st.subheader(f"较{periods.label(f.compare)}变差的事项")
         for w in ch["worse"]:
