@@ -7,6 +7,7 @@ file for the same kind, period and township scope supersedes the earlier batch, 
 from __future__ import annotations
 
 import difflib
+import re
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -191,6 +192,10 @@ def _county(engine: Engine, settings: Settings, file: str, titles: list[str], pl
     named = [c for c in known if c in text]
     if len(named) == 1:
         return named[0]
+    stranger = _unknown_county_named([*titles, Path(file).stem], known)
+    if stranger:
+        raise LoadError(Problem(f"标题或文件名中的“{stranger}”不在已登记的县中（已登记：{'、'.join(sorted(known)) or '无'}）",
+                                file=file, hint="如确是另一个县的数据，请先在 data/reference/townships.csv 中登记该县及其乡镇"))
     names = {str(n) for p in plans if "township" in p.facts for n in p.facts["township"].dropna().unique()}
     fits = [c for c in known if names and names <= set(_townships_of(engine, settings, c))]
     if len(fits) == 1:
@@ -199,6 +204,19 @@ def _county(engine: Engine, settings: Settings, file: str, titles: list[str], pl
         return next(iter(known))
     raise LoadError(Problem("无法确定数据所属的县：标题和文件名中没有县名，乡镇名也对不上参考名单", file=file,
                             hint="请在标题中写明县名，或在 data/reference/townships.csv 中登记该县的乡镇"))
+
+
+_COUNTY_AT_START = re.compile(r"^\s*(?:[\u4e00-\u9fff]{1,8}?[省州市盟])?([\u4e00-\u9fff]{1,6}?[县旗])")
+_NOT_A_COUNTY = ("全县", "本县", "该县", "各县", "县级", "县直", "县域", "全旗", "本旗")
+
+
+def _unknown_county_named(lines: list[str], known: set[str]) -> str | None:
+    """A county name (…县, …旗) opening a title line or the file name that is none of the known counties."""
+    for line in lines:
+        m = _COUNTY_AT_START.match(line)
+        if m and m.group(1) not in _NOT_A_COUNTY and not any(k in m.group(1) or m.group(1) in k for k in known):
+            return m.group(1)
+    return None
 
 
 def _db_counties(engine: Engine) -> list[str]:

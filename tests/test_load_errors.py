@@ -155,3 +155,9 @@ def test_several_files_each_stands_alone(tmp_path, loaded):
 def test_gbk_csv_wrong_headers_names_expected(tmp_path, loaded):
     f = write_csv(tmp_path / "救助.csv", [["南华县2023年1-2月社会救助"], ["乡镇", "救助类别", "人数"], ["龙川镇", "城市低保", "3"]], "gbk")
     _fails(tmp_path, loaded, f, "救助.csv", "缺少", "金额")
+
+
+def test_title_naming_an_unknown_county(tmp_path, loaded):
+    rows = [["姚安县2023年1-6月产业发展情况"], ["类别", "项目", "单位", "完成量"], ["产业种植", "巨菌草", "亩", "100"]]
+    f = write_xlsx(tmp_path / "产业.xlsx", {"产业发展": rows})
+    _fails(tmp_path, loaded, f, "产业.xlsx", "“姚安县”不在已登记的县中", "townships.csv")

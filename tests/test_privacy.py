@@ -58,6 +58,11 @@ def found_in(blob: bytes | str, names: set[str], ids: set[str]) -> set[str]:
     return hits | (grams & names)
 
 
+def _db_files(path):
+    """The SQLite file and its -wal / -shm companions, when present."""
+    return [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()]
+
+
 @pytest.fixture(scope="module")
 def sample_personal(sample_dir):
     names, ids = set(), set()
@@ -95,7 +100,7 @@ def test_the_samples_do_hold_personal_values(sample_personal, sample_dir):
 def test_database_file_holds_no_name_or_id(loaded, sample_personal):
     path, _ = loaded
     names, ids, _ = sample_personal
-    files = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")) if p.exists()]
+    files = _db_files(path)
     assert path in files
     with sqlite3.connect(path) as conn:
         assert conn.execute("select count(*) from monitored_household").fetchone()[0] > 5000
@@ -103,6 +108,24 @@ def test_database_file_holds_no_name_or_id(loaded, sample_personal):
     for f in files:
         hits = found_in(f.read_bytes(), names, ids)
         assert not hits, f"{f.name} holds {len(hits)} personal values, e.g. {sorted(hits)[:5]}"
+
+
+def test_scan_finds_a_value_that_is_in_the_file(loaded, sample_personal, tmp_path):
+    """The byte scan is not blind: one name and one ID number written into a copy of the database are found."""
+    path, _ = loaded
+    names, ids, per_file = sample_personal
+    person = next(v for k, v in per_file.items() if "人员明细" in k)
+    name, id_no = sorted(person[0])[7], sorted(person[1])[7]
+    copy = tmp_path / "leak.db"
+    with sqlite3.connect(path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    conn = sqlite3.connect(copy)
+    with conn:
+        conn.execute("update load_batch set note = ? where id = (select max(id) from load_batch)", (f"{name}，{id_no}",))
+    # still open: the change may sit in the -wal file, which the scan reads too
+    assert set().union(*(found_in(f.read_bytes(), names, ids) for f in _db_files(copy))) == {name, id_no}
+    conn.close()
+    assert found_in(copy.read_bytes(), names, ids) == {name, id_no}
 
 
 def test_stored_household_keys_are_not_id_numbers(loaded, sample_personal):
