@@ -22,6 +22,7 @@ PAGES = [
     st.Page("views/assistance.py", title="社会救助", url_path="assistance"),
     st.Page("views/map.py", title="地图", url_path="map"),
     st.Page("views/briefing.py", title="汇报材料", url_path="briefing"),
+    st.Page("views/data.py", title="数据管理", url_path="data"),
 ]
 COUNTY_WIDE = "全县"
 
@@ -54,14 +55,19 @@ def sidebar() -> Filters | None:
     return Filters(county, state["as_of"], township, state["compare"] or None, data_version(engine()))
 
 
-filters = sidebar()
-if filters is None:
+def welcome() -> None:
     st.title("乡村振兴指标看板")
     st.warning("数据库中还没有数据。")
     st.markdown("请先载入部门报表：\n\n"
+                "- 在左侧“数据管理”页上传各部门报表（.xlsx、.xls、.csv），检查无误后确认载入；\n"
                 "- 用示例数据试用：在项目目录运行 `make run`（会自动生成并载入示例数据）；\n"
-                "- 载入本县报表：`python -m etl load 报表1.xlsx 报表2.xls …`；\n"
+                "- 用命令行载入：`python -m etl load 报表1.xlsx 报表2.xls …`；\n"
                 "- 数据库位置由环境变量 `DATABASE_URL` 指定，默认 `data/rural.db`。")
-    st.stop()
+
+
+filters = sidebar()
 st.session_state["filters"] = filters
-st.navigation(PAGES, position="sidebar").run()
+if filters is None:
+    st.navigation([st.Page(welcome, title="开始", url_path="start", default=True), PAGES[-1]], position="sidebar").run()
+else:
+    st.navigation(PAGES, position="sidebar").run()

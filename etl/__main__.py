@@ -1,4 +1,4 @@
-"""``python -m etl``: sample | load | batches."""
+"""``python -m etl``: sample | load | batches | undo | redo."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--period", help="统计期：2023-04、2022、2023H1 或“2023年1-4月”")
     b = sub.add_parser("batches", help="列出载入历史")
     b.add_argument("--db")
+    for name, text in (("undo", "撤销一个批次（被它替代的批次恢复有效）"), ("redo", "恢复一个已撤销的批次")):
+        u = sub.add_parser(name, help=text)
+        u.add_argument("batch", type=int, help="批次号（见 batches）")
+        u.add_argument("--db")
     return p
 
 
@@ -117,12 +121,28 @@ def cmd_batches(args, console: Console) -> int:
     return 0
 
 
+def cmd_undo_redo(args, console: Console) -> int:
+    from etl import service
+    from etl.errors import LoadError
+    from rural.db import make_engine
+
+    engine = make_engine(args.db)
+    try:
+        message = (service.undo if args.command == "undo" else service.redo)(engine, args.batch)
+    except LoadError as exc:
+        console.print(f"[red]{exc.text()}[/red]", highlight=False, soft_wrap=True)
+        return 1
+    console.print(message, highlight=False, soft_wrap=True)
+    return 0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     probe = Console()
     console = Console(width=probe.width if probe.is_terminal else 200)
     try:
-        return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches}[args.command](args, console)
+        return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches, "undo": cmd_undo_redo,
+                "redo": cmd_undo_redo}[args.command](args, console)
     except KeyboardInterrupt:
         console.print("已中断。")
         return 130

@@ -110,6 +110,9 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
         titles += m.top_lines()
         p = _period_for(m, path.name, forced, today or date.today())
         ex = extract(m, path.name, periods.end_date(p))
+        if ex.frame.empty:
+            raise LoadError(Problem(f"{m.spec.label}只有表头，没有数据行", file=path.name, sheet=sheet.name,
+                                    hint="请填写数据后再载入"))
         ctx = Context(path.name, sheet.name, p, settings, list(ex.warnings))
         facts = module_of(m.spec).build(ex, ctx)
         plans.append(SheetPlan(m.spec.kind, m.spec.label, sheet.name, p, facts, ex.rows_read, ex.skipped, ctx.warnings))
