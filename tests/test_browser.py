@@ -6,8 +6,8 @@ downloads a chart picture.
 """
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -35,27 +35,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(sample_db):
+@contextlib.contextmanager
+def streamlit_server(db_url: str, extra_env: dict | None = None):
+    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": sample_db[0], "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen([str(streamlit), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
                              "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    with streamlit_server(sample_db[0]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,13 @@ with tab_up:
             if check.skipped_sheets:
                 st.caption("未识别为数据表、已跳过的工作表：" + "、".join(plain(s) for s in check.skipped_sheets))
             if check.errors:
-                st.error(f"发现{len(check.errors)}处错误，此文件不能载入。请按下表修改后重新上传：")
+                st.error(f"发现{len(check.errors)}处错误，此文件不能载入。请修改后重新上传：\n\n"
+                         + "\n\n".join(plain(p.text()) for p in check.errors[:5]))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 continue
             ticked = True
             if check.warnings:
-                st.warning(f"有{len(check.warnings)}处提醒，请核对：")
+                st.warning(f"有{len(check.warnings)}处提醒，请核对：\n\n" + "\n\n".join(plain(p.text()) for p in check.warnings[:5]))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 ticked = st.checkbox("我已核对以上提醒，仍要载入", key=f"ack-{i}-{up.file_id}")
             if st.button("确认载入", key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticked or bool(check.already_loaded)):
