@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 PAGES = ["views/overview.py", "views/monitoring.py", "views/income.py", "views/employment.py", "views/projects.py",
-         "views/assistance.py", "views/map.py"]
+         "views/assistance.py", "views/map.py", "views/briefing.py", "views/data.py"]
 
 
 def build_sample_db(path: Path) -> None:
