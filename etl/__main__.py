@@ -10,13 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from etl.sources import KIND_LABEL
 from rural import periods
 
 STATUS = {"loaded": "已载入", "unchanged": "未改动", "failed": "失败"}
 BATCH_STATUS = {"active": "有效", "superseded": "已被替代", "undone": "已撤销"}
-KIND_LABEL = {"monitoring": "监测对象", "income": "收入", "employment": "就业", "welfare_posts": "公益性岗位",
-              "assistance": "社会救助", "platform": "救助平台", "projects": "项目库", "work": "工作台账",
-              "industry": "产业发展"}
 
 
 YTD_KINDS = {"employment", "welfare_posts", "assistance", "work", "industry"}

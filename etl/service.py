@@ -20,15 +20,12 @@ from sqlalchemy.engine import Engine
 from etl.errors import LoadError, Problem
 from etl.load import FileResult, Progress, load_file, plan_file, sha256_of
 from etl.read import ACCEPTED, sniff_format
-from etl.sources import SPECS
+from etl.sources import KIND_LABEL, SPECS
 from rural import periods
 from rural.db import BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE, LoadBatch
 from rural.settings import ROOT, get_settings
 
 ARCHIVE_DIR = Path(os.environ.get("RURAL_ARCHIVE_DIR") or ROOT / "data" / "archive")
-KIND_LABEL = {"monitoring": "监测对象", "income": "收入", "employment": "就业", "welfare_posts": "公益性岗位",
-              "assistance": "社会救助", "platform": "救助平台", "projects": "项目库", "work": "工作台账",
-              "industry": "产业发展"}
 STATUS_LABEL = {BATCH_ACTIVE: "有效", BATCH_SUPERSEDED: "已被替代", BATCH_UNDONE: "已撤销"}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from rural import charts, indicators as ind, periods
 from rural.indicators import Scope
 from rural.labels import LEVEL, display
+from rural.numbers import scaled_text
 from rural.settings import get_settings, reference_dir
 
 Progress = Callable[[str, float], None]
@@ -42,25 +43,11 @@ def yuan(v) -> str:
 
 def wan(v) -> str:
     """万元 amount in sentence style: 203.5万元, 8662万元, 亿元 from 1 亿: 5亿元, 1.02亿元."""
-    if v is None:
-        return "—"
-    d = Decimal(str(v))
-    unit = "万元"
-    if abs(d) >= 10000:
-        d, unit = d / 10000, "亿元"
-    text = f"{d:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + unit
+    return scaled_text(v, "万元", "亿元", separators=False)
 
 
 def mu(v) -> str:
-    d = Decimal(str(v))
-    if d >= 10000:
-        t = f"{d / 10000:f}"
-        return (t.rstrip("0").rstrip(".") if "." in t else t) + "万亩"
-    t = f"{d:f}"
-    return (t.rstrip("0").rstrip(".") if "." in t else t) + "亩"
+    return scaled_text(v, "亩", "万亩", separators=False)
 
 
 # ------------------------------------------------------------------------------ content

@@ -57,10 +57,18 @@ def fmt_yuan(y) -> str:
     return "—" if y is None else f"{y:,.2f}元"
 
 
-def fmt_wan(w) -> str:
-    """万元 amount; 亿元 when ≥ 1 亿 (headline text)."""
-    if w is None:
+def scaled_text(value, small: str, big: str, separators: bool = True) -> str:
+    """An amount in ``small`` units (万元, 亩), switched to ``big`` (亿元, 万亩) from 10,000; two decimals at
+    most, trailing zeros dropped: 203.5万元, 8,662万元, 5亿元, 1.02亿元, 1.2万亩."""
+    if value is None:
         return "—"
-    if abs(w) >= 10000:
-        return f"{Decimal(str(w)) / 10000:,.2f}".rstrip("0").rstrip(".") + "亿元"
-    return f"{w:,.2f}".rstrip("0").rstrip(".") + "万元"
+    d, unit = Decimal(str(value)), small
+    if abs(d) >= 10000:
+        d, unit = d / 10000, big
+    text = f"{d.quantize(TWO, rounding=ROUND_HALF_UP):{',' if separators else ''}.2f}"
+    return text.rstrip("0").rstrip(".") + unit
+
+
+def fmt_wan(w) -> str:
+    """万元 amount with thousands separators; 亿元 when ≥ 1 亿 (headline text)."""
+    return scaled_text(w, "万元", "亿元")

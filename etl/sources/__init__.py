@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from etl.sources import assistance, employment, income, monitoring, projects, work
 
+KIND_LABEL = {"monitoring": "监测对象", "income": "收入", "employment": "就业", "welfare_posts": "公益性岗位",
+              "assistance": "社会救助", "platform": "救助平台", "projects": "项目库", "work": "工作台账",
+              "industry": "产业发展"}
 MODULES = {m.NAME: m for m in (monitoring, income, employment, assistance, projects, work)}
 SPECS = [s for m in MODULES.values() for s in m.SPECS]
 SPEC_BY_KIND = {}
