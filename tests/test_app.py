@@ -49,7 +49,12 @@ def test_page_runs_without_exception(app, page):
 
 
 def test_cockpit_shows_published_figures(app):
-    m = metrics(app())
+    at = app()
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["风险消除率（按人）"] == "+2.64个百分点"      # since 2023-04: 70.46% → 73.10%
+    assert deltas["累计纳入监测人数"] == "+14人"
+    assert deltas["救助平台办结率"] == "+2.78个百分点"
+    m = metrics(at)
     assert m["风险消除率（按人）"] == "73.10%"
     assert m["累计纳入监测人数"] == "4,438人"
     assert m["2022年人均纯收入"] == "16,890.43元"

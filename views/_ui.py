@@ -131,13 +131,16 @@ def table(df: pd.DataFrame, keep: list[str] | None = None, height: int | None = 
     return st.dataframe(d, hide_index=True, column_config=config, width="stretch", key=key, **kwargs)
 
 
-def delta(now, then, unit: str = "", places: int = 2) -> str | None:
-    if now is None or then is None:
+def change_text(item: dict | None) -> str | None:
+    """The change of a headline since the compared snapshot (from ``indicators.changes``), as text."""
+    if not item or item["change"] is None:
         return None
-    d = float(now) - float(then)
+    v, unit = item["change"], item["unit"]
     if unit == "%":
-        return f"{d:+.2f}个百分点"
-    return f"{d:+,.{places}f}{unit}" if places else f"{int(d):+,}{unit}"
+        return f"{v:+.2f}个百分点"
+    if unit in ("元", "万元"):
+        return f"{v:+,.2f}{unit}"
+    return f"{int(v):+,}{unit}"
 
 
-__all__ = ["Filters", "chart", "delta", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "meta", "q", "table"]
+__all__ = ["Filters", "change_text", "chart", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "meta", "q", "table"]

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from views._ui import delta, filters, fmt_int, fmt_pct, header, q
+from views._ui import change_text, filters, fmt_int, fmt_pct, header, q
 from rural import periods
 from rural.labels import LEVEL
 from rural.numbers import fmt_wan, fmt_yuan
@@ -20,8 +20,9 @@ def _fmt(v, unit: str, signed: bool = False) -> str:
 
 f = filters()
 header(f"{f.place}乡村振兴指标总览")
-now = q("headlines")
-then = q("headlines", as_of=f.compare) if f.compare else {}
+ch = q("changes", f.compare) if f.compare else {"items": [], "worse": []}
+moved = {i["key"]: i for i in ch["items"]}
+now = {i["key"]: i["now"] for i in ch["items"]} if f.compare else q("headlines")
 mon, inc, emp = q("monitoring_overview"), q("income_summary"), q("employment_status")
 shares, asst, pf = q("project_shares"), q("assistance_by_type"), q("platform_summary")
 since = f"较{periods.label(f.compare)}" if f.compare else ""
@@ -29,10 +30,10 @@ since = f"较{periods.label(f.compare)}" if f.compare else ""
 st.subheader("监测帮扶与收入")
 c = st.columns(4)
 c[0].metric("风险消除率（按人）", fmt_pct(mon.get("elimination_rate_people")),
-            delta(now["elimination_rate_people"], then.get("elimination_rate_people"), "%"),
+            change_text(moved.get("elimination_rate_people")),
             help=f"风险消除{fmt_int(mon.get('eliminated_people'))}人 / 累计纳入{fmt_int(mon.get('people'))}人。{since}")
 c[1].metric("累计纳入监测人数", f"{fmt_int(mon.get('people'))}人",
-            delta(now["people"], then.get("people"), "人", 0), delta_color="off",
+            change_text(moved.get("people")), delta_color="off",
             help=f"{fmt_int(mon.get('households'))}户{fmt_int(mon.get('people'))}人；风险消除{fmt_int(mon.get('eliminated_households'))}户"
                  f"{fmt_int(mon.get('eliminated_people'))}人")
 c[2].metric(f"{inc.get('year') or ''}年人均纯收入", fmt_yuan(inc.get("per_capita")),
@@ -54,15 +55,15 @@ st.subheader("项目与救助")
 c = st.columns(4)
 lib = shares.get("library") or {}
 c[0].metric("项目库产业类投资占比", fmt_pct(lib.get("industrial_share_pct")),
-            delta(now["library_share"], then.get("library_share"), "%"),
+            change_text(moved.get("library_share")),
             help=f"产业类{fmt_wan(lib.get('industrial_investment_wan'))} / 总投资{fmt_wan(lib.get('investment_wan'))}")
 integ = shares.get("integrated") or {}
 c[1].metric("统筹整合资金产业类占比", fmt_pct(integ.get("industrial_share_pct")),
-            delta(now["integrated_share"], then.get("integrated_share"), "%"))
+            change_text(moved.get("integrated_share")))
 c[2].metric("社会救助发放（今年累计）", fmt_wan(now["assistance_wan"]),
-            delta(now["assistance_wan"], then.get("assistance_wan"), "万元"), delta_color="off")
+            change_text(moved.get("assistance_wan")), delta_color="off")
 c[3].metric("救助平台办结率", fmt_pct(pf.get("closure_rate_pct")),
-            delta(now["closure_rate_pct"], then.get("closure_rate_pct"), "%"),
+            change_text(moved.get("closure_rate_pct")),
             help=f"受理{fmt_int(pf.get('received'))}件，办结{fmt_int(pf.get('closed'))}件")
 
 st.subheader("需要关注的事项")
@@ -71,7 +72,6 @@ for a in q("alerts"):
     {"red": st.error, "amber": st.warning, "green": st.success}[a["level"]](text)
 
 if f.compare:
-    ch = q("changes", f.compare)
     st.subheader(f"较上次会议（{periods.label(f.compare)}）的变化")
     rows = [{"指标": i["name"], periods.label(f.compare): _fmt(i["then"], i["unit"]), periods.label(f.as_of): _fmt(i["now"], i["unit"]),
              "变化": _fmt(i["change"], i["unit"], signed=True)} for i in ch["items"]]
