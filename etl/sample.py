@@ -1127,31 +1127,36 @@ def _write_xlsx(path: Path, sheets: list[Sheet], created: dt.datetime) -> Path:
         ws = wb.add_worksheet(sh.name)
         for c in sorted(set(sh.widths) | sh.hidden):
             ws.set_column(c, c, sh.widths.get(c, 10), None, {"hidden": c in sh.hidden})
-        covered = {(r, c) for r1, c1, r2, c2 in sh.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
-        firsts = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sh.merges}
-        for r, row in enumerate(sh.rows):
-            style = sh.styles.get(r, "cell")
-            for c, v in enumerate(row):
-                if (r, c) in firsts:
-                    r2, c2 = firsts[(r, c)]
-                    ws.merge_range(r, c, r2, c2, "" if v is None else str(v), fmts[style])
-                    continue
-                if (r, c) in covered or v is None:
-                    continue
-                if isinstance(v, str):
-                    ws.write_string(r, c, v, fmts[style])
-                elif isinstance(v, bool):
-                    raise TypeError("布尔值不应出现在样例单元格中")
-                elif isinstance(v, int):
-                    ws.write_number(r, c, v, fmts[style])
-                elif isinstance(v, Decimal):
-                    ws.write_number(r, c, float(v), fmt(style, "0.00"))
-                elif isinstance(v, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt(style, sh.date_format))
-                else:
-                    raise TypeError(f"不支持的单元格类型：{type(v)}")
+        for r, c, v, style, merge in _cells(sh):
+            if merge:
+                ws.merge_range(r, c, *merge, "" if v is None else str(v), fmts[style])
+            elif isinstance(v, str):
+                ws.write_string(r, c, v, fmts[style])
+            elif isinstance(v, bool):
+                raise TypeError("布尔值不应出现在样例单元格中")
+            elif isinstance(v, int):
+                ws.write_number(r, c, v, fmts[style])
+            elif isinstance(v, Decimal):
+                ws.write_number(r, c, float(v), fmt(style, "0.00"))
+            elif isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt(style, sh.date_format))
+            else:
+                raise TypeError(f"不支持的单元格类型：{type(v)}")
     wb.close()
     return path
+
+
+def _cells(sh: "Sheet"):
+    """(row, col, value, style, merge end or None) for every cell to write; merged areas once."""
+    covered = {(r, c) for r1, c1, r2, c2 in sh.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    firsts = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sh.merges}
+    for r, row in enumerate(sh.rows):
+        style = sh.styles.get(r, "cell")
+        for c, v in enumerate(row):
+            if (r, c) in firsts:
+                yield r, c, v, style, firsts[(r, c)]
+            elif (r, c) not in covered and v is not None:
+                yield r, c, v, style, None
 
 
 def _write_xls(path: Path, sheets: list[Sheet]) -> Path:
@@ -1176,25 +1181,17 @@ def _write_xls(path: Path, sheets: list[Sheet]) -> Path:
             ws.col(c).width = int(256 * w)
         for c in sh.hidden:
             ws.col(c).hidden = True
-        covered = {(r, c) for r1, c1, r2, c2 in sh.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
-        firsts = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sh.merges}
-        for r, row in enumerate(sh.rows):
-            style = sh.styles.get(r, "cell")
-            for c, v in enumerate(row):
-                if (r, c) in firsts:
-                    r2, c2 = firsts[(r, c)]
-                    ws.write_merge(r, r2, c, c2, "" if v is None else str(v), st[style])
-                    continue
-                if (r, c) in covered or v is None:
-                    continue
-                if isinstance(v, (str, int)) and not isinstance(v, bool):
-                    ws.write(r, c, v, st[style])
-                elif isinstance(v, Decimal):
-                    ws.write(r, c, float(v), money.get(style, money["cell"]))
-                elif isinstance(v, dt.date):
-                    ws.write(r, c, v, dates)
-                else:
-                    raise TypeError(f"不支持的单元格类型：{type(v)}")
+        for r, c, v, style, merge in _cells(sh):
+            if merge:
+                ws.write_merge(r, merge[0], c, merge[1], "" if v is None else str(v), st[style])
+            elif isinstance(v, (str, int)) and not isinstance(v, bool):
+                ws.write(r, c, v, st[style])
+            elif isinstance(v, Decimal):
+                ws.write(r, c, float(v), money.get(style, money["cell"]))
+            elif isinstance(v, dt.date):
+                ws.write(r, c, v, dates)
+            else:
+                raise TypeError(f"不支持的单元格类型：{type(v)}")
     wb.save(str(path))
     return path
 
