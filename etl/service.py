@@ -195,15 +195,22 @@ def history_display(engine: Engine) -> pd.DataFrame:
     })
 
 
+def _batch(conn, batch_id: int, status: str, may: str):
+    """The batch row, which must exist and have ``status`` for the action ``may`` describes."""
+    b = LoadBatch.__table__
+    row = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
+    if row is None:
+        raise LoadError(Problem(f"没有批次 #{batch_id}"))
+    if row["status"] != status:
+        raise LoadError(Problem(f"批次 #{batch_id} 的状态是“{STATUS_LABEL[row['status']]}”，{may}"))
+    return row
+
+
 def undo(engine: Engine, batch_id: int) -> str:
     """Undo an active batch: it becomes 'undone' and the batch it had superseded is active again."""
     b = LoadBatch.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
-        if row is None:
-            raise LoadError(Problem(f"没有批次 #{batch_id}"))
-        if row["status"] != BATCH_ACTIVE:
-            raise LoadError(Problem(f"批次 #{batch_id} 的状态是“{STATUS_LABEL[row['status']]}”，只能撤销有效的批次"))
+        row = _batch(conn, batch_id, BATCH_ACTIVE, "只能撤销有效的批次")
         conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_UNDONE))
         back = conn.execute(select(b.c.id).where(b.c.superseded_by == batch_id).order_by(b.c.id)).scalars().all()
         if back:
@@ -217,11 +224,7 @@ def redo(engine: Engine, batch_id: int) -> str:
     """Make an undone batch active again; the batch active for its kind, period and scope is superseded."""
     b = LoadBatch.__table__
     with engine.begin() as conn:
-        row = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
-        if row is None:
-            raise LoadError(Problem(f"没有批次 #{batch_id}"))
-        if row["status"] != BATCH_UNDONE:
-            raise LoadError(Problem(f"批次 #{batch_id} 的状态是“{STATUS_LABEL[row['status']]}”，只能恢复已撤销的批次"))
+        row = _batch(conn, batch_id, BATCH_UNDONE, "只能恢复已撤销的批次")
         same = (b.c.kind == row["kind"]) & (b.c.period == row["period"]) & (b.c.county == row["county"]) \
             & (b.c.status == BATCH_ACTIVE)
         if row["scope"] != "全县":
