@@ -17,14 +17,6 @@ STATUS = {"loaded": "已载入", "unchanged": "未改动", "failed": "失败"}
 BATCH_STATUS = {"active": "有效", "superseded": "已被替代", "undone": "已撤销"}
 
 
-YTD_KINDS = {"employment", "welfare_posts", "assistance", "work", "industry"}
-
-
-def period_label(kind: str, period: str) -> str:
-    """截至2023年6月 for snapshots, 2023年1-4月 for year-to-date figures, 2022年度 for years."""
-    text = periods.label(period, ytd=kind in YTD_KINDS)
-    return f"截至{text}" if kind in ("monitoring", "platform", "projects") and periods.kind_of(period) == "month" else text
-
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="部门报表 → 数据库（写入端）")
@@ -47,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_sample(args, console: Console) -> int:
-    from etl.sample import write_samples
+    from samplegen import write_samples
 
     files = write_samples(Path(args.out), Path(args.profile) if args.profile else None)
     for f in files:
@@ -91,7 +83,7 @@ def cmd_load(args, console: Console) -> int:
             sup = f"替代批次 #{'、#'.join(map(str, b['superseded']))}" if b["superseded"] else ""
             if k == 0 and r.skipped_sheets:
                 sup = "；".join(filter(None, [sup, f"未识别的工作表已跳过：{'、'.join(r.skipped_sheets)}"]))
-            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], period_label(b["kind"], b["period"]),
+            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], periods.kind_label(b["kind"], b["period"]),
                           b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup)
     console.print(table)
     failed = sum(r.status == "failed" for r in results)
@@ -112,7 +104,7 @@ def cmd_batches(args, console: Console) -> int:
     for h in ("批次", "文件", "工作表", "类型", "统计期", "范围", "读入", "载入", "跳过", "载入时间", "状态", "SHA-256"):
         table.add_column(h, overflow="fold")
     for r in df.itertuples():
-        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), period_label(r.kind, r.period), r.scope,
+        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), periods.kind_label(r.kind, r.period), r.scope,
                       f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", str(r.loaded_at),
                       BATCH_STATUS.get(r.status, r.status), r.sha256[:12])
     console.print(table)

@@ -10,26 +10,23 @@ import difflib
 import re
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from etl import parse
 from etl.errors import LoadError, Problem
 from etl.read import read_file
 from etl.sources import module_of, specs_for
+from etl.store import COUNTY_WIDE, Progress, write_plan
 from etl.table import detect, extract, near_miss
 from rural import periods
-from rural.db import BATCH_ACTIVE, BATCH_SUPERSEDED, FACT_TABLES, LoadBatch, Township, Village
+from rural.db import BATCH_ACTIVE, LoadBatch, Township
 from rural.settings import Settings, get_settings
 
-CHUNK = 50_000
-COUNTY_WIDE = "全县"
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -261,100 +258,6 @@ def _no_duplicate_sheets(plans: list[SheetPlan], file: str) -> None:
             raise LoadError(Problem(f"工作表“{seen[key]}”和“{p.sheet}”是同一类数据（{p.label}，{periods.label(p.period)}，{p.scope}）",
                                     file=file, sheet=p.sheet, hint="请合并为一个工作表，或分成两个文件分别载入"))
         seen[key] = p.sheet
-
-
-# ----------------------------------------------------------------------------------- writing
-def write_plan(engine: Engine, plan: FilePlan, progress: Progress | None = None) -> list[dict]:
-    """Write a checked plan in one transaction; returns the batches created."""
-    created = []
-    with engine.begin() as conn:
-        township_ids = _ensure_townships(conn, plan.county)
-        for sp in plan.sheets:
-            created.append(_write_sheet(conn, plan, sp, township_ids, progress))
-    return created
-
-
-def _ensure_townships(conn: Connection, county: str) -> dict[str, int]:
-    t = Township.__table__
-    have = {r.name: r.id for r in conn.execute(select(t.c.name, t.c.id).where(t.c.county == county))}
-    for ref in get_settings().townships:
-        if ref.county == county and ref.name not in have:
-            have[ref.name] = conn.execute(t.insert().values(county=county, name=ref.name, lon=ref.lon, lat=ref.lat,
-                                                            coord_note=ref.coord_note)).inserted_primary_key[0]
-    return have
-
-
-def _village_ids(conn: Connection, pairs: pd.DataFrame) -> dict[tuple[int, str], int]:
-    v = Village.__table__
-    tids = [int(x) for x in pairs["township_id"].unique()]
-    have = {(r.township_id, r.name): r.id for r in conn.execute(select(v).where(v.c.township_id.in_(tids)))}
-    for tid, name in pairs.itertuples(index=False):
-        if (int(tid), name) not in have:
-            have[(int(tid), name)] = conn.execute(v.insert().values(township_id=int(tid), name=name)).inserted_primary_key[0]
-    return have
-
-
-def _write_sheet(conn: Connection, plan: FilePlan, sp: SheetPlan, township_ids: dict, progress) -> dict:
-    b = LoadBatch.__table__
-    same = (b.c.kind == sp.kind) & (b.c.period == sp.period) & (b.c.county == plan.county) & (b.c.status == BATCH_ACTIVE)
-    current = conn.execute(select(b.c.id, b.c.scope, b.c.file_name).where(same)).all()
-    if sp.scope != COUNTY_WIDE:
-        wide = [r for r in current if r.scope == COUNTY_WIDE]
-        if wide:
-            raise LoadError(Problem(
-                f"{periods.label(sp.period)}的{sp.label}已有全县数据（批次 #{wide[0].id}，{wide[0].file_name}），"
-                f"不能再单独载入{sp.scope}的数据", file=plan.file, sheet=sp.sheet,
-                hint="请报送全县更正后的文件，或先撤销该全县批次"))
-        current = [r for r in current if r.scope == sp.scope]
-    note = "；".join(sp.skipped)
-    batch_id = conn.execute(b.insert().values(
-        file_name=plan.file, sha256=plan.sha256, sheet=sp.sheet, kind=sp.kind, period=sp.period,
-        period_end=periods.end_month(sp.period), county=plan.county, scope=sp.scope, rows_read=sp.rows_read,
-        rows_loaded=sp.rows_read - len(sp.skipped),
-        rows_rejected=len(sp.skipped), loaded_at=datetime.now().replace(microsecond=0), status=BATCH_ACTIVE,
-        note=note)).inserted_primary_key[0]
-    if current:
-        conn.execute(update(b).where(b.c.id.in_([r.id for r in current]))
-                     .values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
-    facts = _prepare(conn, sp, township_ids, batch_id)
-    bulk_insert(conn, FACT_TABLES[sp.kind], facts, progress, f"{plan.file} / {sp.sheet}")
-    return {"batch": batch_id, "kind": sp.kind, "label": sp.label, "sheet": sp.sheet, "period": sp.period,
-            "scope": sp.scope, "rows_read": sp.rows_read, "facts": len(facts), "skipped": len(sp.skipped),
-            "superseded": [r.id for r in current]}
-
-
-def _prepare(conn: Connection, sp: SheetPlan, township_ids: dict, batch_id: int) -> pd.DataFrame:
-    facts = sp.facts.copy()
-    facts["township_id"] = facts["township"].map(township_ids, na_action="ignore")
-    if "village" in facts:
-        has = facts["village"].notna() & facts["township_id"].notna()
-        ids = _village_ids(conn, facts.loc[has, ["township_id", "village"]].drop_duplicates())
-        facts["village_id"] = [ids.get((int(t), v)) if h else None
-                               for t, v, h in zip(facts["township_id"].fillna(0), facts["village"], has)]
-    facts["batch_id"] = batch_id
-    facts["src_sheet"] = sp.sheet
-    table = FACT_TABLES[sp.kind]
-    cols = [c.name for c in table.columns if c.name in facts.columns and c.name != "id"]
-    return facts[cols]
-
-
-def bulk_insert(conn: Connection, table, frame: pd.DataFrame, progress: Progress | None = None, label: str = "") -> None:
-    """executemany in chunks through the driver, inside the caller's transaction."""
-    cols = list(frame.columns)
-    stmt = table.insert().values({c: bindparam(c) for c in cols}).compile(dialect=conn.dialect)
-    sql = str(stmt)
-    order = list(stmt.positiontup) if stmt.positional else None
-    n = len(frame)
-    for start in range(0, n, CHUNK):
-        part = frame.iloc[start:start + CHUNK].astype(object)
-        part = part.where(part.notna(), None)
-        if order:
-            params = list(part[order].itertuples(index=False, name=None))
-        else:
-            params = part.to_dict("records")
-        conn.exec_driver_sql(sql, params)
-        if progress:
-            progress(label, min(start + CHUNK, n), n)
 
 
 # ------------------------------------------------------------------------------------ loading

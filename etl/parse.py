@@ -156,48 +156,5 @@ def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
             pd.Series(errors[codes], index=series.index, dtype=object))
 
 
-# Periods -----------------------------------------------------------------------------------
-_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_P_YTD = re.compile(r"(\d{4})年?度?\s*1\s*(?:月)?\s*[-—–~至到]\s*(\d{1,2})\s*月")
-_P_UPTO = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月")
-_P_HALF = re.compile(r"(\d{4})\s*年\s*(上|下)半年")
-_P_FIRST_QS = re.compile(r"(\d{4})\s*年\s*前([二两])季度")
-_P_QUARTER = re.compile(r"(\d{4})\s*年\s*第?([一二三四1-4])季度")
-_P_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
-_P_YEAR = re.compile(r"(\d{4})\s*年度?")
-_P_CODE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?!\d)")
-
-
-def find_period(text: str) -> tuple[str, str] | None:
-    """Find a period in a title or file name: (code, form) with form ytd/upto/month/half/quarter/year."""
-    t = unicodedata.normalize("NFKC", text)
-    if m := _P_YTD.search(t):
-        return f"{m.group(1)}-{int(m.group(2)):02d}", "ytd"
-    if m := _P_UPTO.search(t):
-        return f"{m.group(1)}-{int(m.group(2)):02d}", "upto"
-    if m := _P_HALF.search(t):
-        return f"{m.group(1)}H{1 if m.group(2) == '上' else 2}", "half"
-    if m := _P_FIRST_QS.search(t):
-        return f"{m.group(1)}H1", "half"
-    if m := _P_QUARTER.search(t):
-        return f"{m.group(1)}Q{_CN_NUM[m.group(2)]}", "quarter"
-    if m := _P_MONTH.search(t):
-        return f"{m.group(1)}-{int(m.group(2)):02d}", "month"
-    if m := _P_YEAR.search(t):
-        return m.group(1), "year"
-    if m := _P_CODE.search(t):
-        return f"{m.group(1)}-{m.group(2)}", "month"
-    return None
-
-
-def parse_period_arg(text: str) -> str:
-    """A period given by a person (``--period``): ``2023-04``, ``202304``, ``2022``, ``2023H1``, or Chinese."""
-    t = clean(text).upper()
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t) or re.fullmatch(r"\d{4}", t) or re.fullmatch(r"\d{4}(H[12]|Q[1-4])", t):
-        return t
-    if re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", t):
-        return f"{t[:4]}-{t[4:]}"
-    found = find_period(text)
-    if found:
-        return found[0]
-    raise ValueError(f"无法识别的统计期“{text}”（可用：2023-04、2022、2023H1、2023Q1、2023年1-4月）")
+# Periods are parsed in the shared core (rural.periods); re-exported for the loader.
+from rural.periods import find_period, parse_period_arg  # noqa: E402,F401

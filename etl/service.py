@@ -14,19 +14,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from etl.errors import LoadError, Problem
 from etl.load import FileResult, Progress, load_file, plan_file, sha256_of
+from etl.store import STATUS_LABEL, redo, undo  # noqa: F401  (the page calls service.undo / redo)
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL, SPECS
 from rural import periods
-from rural.db import BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE, LoadBatch
+from rural.db import BATCH_ACTIVE, LoadBatch
 from rural.settings import ROOT, get_settings
 
 ARCHIVE_DIR = Path(os.environ.get("RURAL_ARCHIVE_DIR") or ROOT / "data" / "archive")
-STATUS_LABEL = {BATCH_ACTIVE: "有效", BATCH_SUPERSEDED: "已被替代", BATCH_UNDONE: "已撤销"}
 
 
 # ------------------------------------------------------------------------------- checking
@@ -184,57 +184,13 @@ def history_display(engine: Engine) -> pd.DataFrame:
     df = history(engine)
     if df.empty:
         return df
-    from etl.__main__ import period_label
-
     return pd.DataFrame({
         "批次": df["id"], "文件": df["file_name"], "工作表": df["sheet"], "类型": df["kind"].map(KIND_LABEL),
-        "统计期": [period_label(k, p) for k, p in zip(df["kind"], df["period"])], "范围": df["scope"],
+        "统计期": [periods.kind_label(k, p) for k, p in zip(df["kind"], df["period"])], "范围": df["scope"],
         "读入行": df["rows_read"], "载入行": df["rows_loaded"], "跳过行": df["rows_rejected"],
         "载入时间": df["loaded_at"].astype(str), "状态": df["status"].map(STATUS_LABEL), "SHA-256": df["sha256"],
         "说明": df["note"],
     })
-
-
-def _batch(conn, batch_id: int, status: str, may: str):
-    """The batch row, which must exist and have ``status`` for the action ``may`` describes."""
-    b = LoadBatch.__table__
-    row = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
-    if row is None:
-        raise LoadError(Problem(f"没有批次 #{batch_id}"))
-    if row["status"] != status:
-        raise LoadError(Problem(f"批次 #{batch_id} 的状态是“{STATUS_LABEL[row['status']]}”，{may}"))
-    return row
-
-
-def undo(engine: Engine, batch_id: int) -> str:
-    """Undo an active batch: it becomes 'undone' and the batch it had superseded is active again."""
-    b = LoadBatch.__table__
-    with engine.begin() as conn:
-        row = _batch(conn, batch_id, BATCH_ACTIVE, "只能撤销有效的批次")
-        conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_UNDONE))
-        back = conn.execute(select(b.c.id).where(b.c.superseded_by == batch_id).order_by(b.c.id)).scalars().all()
-        if back:
-            conn.execute(update(b).where(b.c.id.in_(back)).values(status=BATCH_ACTIVE, superseded_by=None))
-    restored = f"，恢复批次 #{'、#'.join(map(str, back))}" if back else ""
-    return f"已撤销批次 #{batch_id}（{row['file_name']}，{KIND_LABEL.get(row['kind'], row['kind'])}，" \
-           f"{periods.label(row['period'])}）{restored}"
-
-
-def redo(engine: Engine, batch_id: int) -> str:
-    """Make an undone batch active again; the batch active for its kind, period and scope is superseded."""
-    b = LoadBatch.__table__
-    with engine.begin() as conn:
-        row = _batch(conn, batch_id, BATCH_UNDONE, "只能恢复已撤销的批次")
-        same = (b.c.kind == row["kind"]) & (b.c.period == row["period"]) & (b.c.county == row["county"]) \
-            & (b.c.status == BATCH_ACTIVE)
-        if row["scope"] != "全县":
-            same = same & ((b.c.scope == row["scope"]) | (b.c.scope == "全县"))
-        current = conn.execute(select(b.c.id).where(same)).scalars().all()
-        if current:
-            conn.execute(update(b).where(b.c.id.in_(current)).values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
-        conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_ACTIVE, superseded_by=None))
-    replaced = f"，替代批次 #{'、#'.join(map(str, current))}" if current else ""
-    return f"已恢复批次 #{batch_id}（{row['file_name']}）{replaced}"
 
 
 def provenance(engine: Engine, as_of: str | None = None) -> pd.DataFrame:

@@ -31,14 +31,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_summary(args) -> int:
-    from etl.parse import parse_period_arg
     from rural import periods
     from rural.db import make_engine
     from rural.indicators import Scope, summary
     from rural.report import summary_text
 
     engine = make_engine(args.db)
-    as_of = periods.end_month(parse_period_arg(args.as_of)) if args.as_of else None
+    as_of = periods.end_month(periods.parse_period_arg(args.as_of)) if args.as_of else None
     data = summary(engine, Scope(as_of, args.township, args.county))
     if data["county"] is None:
         print("数据库中还没有数据。请先运行：python -m etl sample && python -m etl load data/samples/*", file=sys.stderr)
@@ -51,7 +50,6 @@ def cmd_summary(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from etl.parse import parse_period_arg
     from rural import briefing, periods
     from rural.db import make_engine
     from rural.indicators import Scope, county_of
@@ -60,9 +58,9 @@ def cmd_brief(args) -> int:
     if county_of(engine, args.county) is None:
         print("数据库中还没有数据，无法生成汇报材料。", file=sys.stderr)
         return 1
-    as_of = periods.end_month(parse_period_arg(args.as_of)) if args.as_of else None
+    as_of = periods.end_month(periods.parse_period_arg(args.as_of)) if args.as_of else None
     compare = "auto" if not args.compare else None if args.compare.lower() == "none" else \
-        periods.end_month(parse_period_arg(args.compare))
+        periods.end_month(periods.parse_period_arg(args.compare))
 
     def progress(text, frac):
         print(f"[{frac * 100:5.1f}%] {text}", file=sys.stderr)

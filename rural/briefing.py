@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from rural import charts, indicators as ind, periods
 from rural.indicators import Scope
-from rural.labels import LEVEL, display
+from rural.labels import display
 from rural.numbers import scaled_text
 from rural.settings import get_settings, reference_dir
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -69,3 +70,61 @@ def time_progress_pct(period: str) -> float:
     from rural.numbers import rate_pct
 
     return rate_pct(int(end_month(period)[5:]), 12)
+
+
+# Kinds whose figures are year to date (labelled 2023年1-4月) and kinds that are snapshots (截至2023年6月).
+YTD_KINDS = frozenset({"employment", "welfare_posts", "assistance", "work", "industry"})
+SNAPSHOT_KINDS = frozenset({"monitoring", "platform", "projects"})
+
+
+def kind_label(kind: str, period: str) -> str:
+    """截至2023年6月 for snapshots, 2023年1-4月 for year-to-date figures, 2022年度 for years."""
+    text = label(period, ytd=kind in YTD_KINDS)
+    return f"截至{text}" if kind in SNAPSHOT_KINDS and kind_of(period) == "month" else text
+
+
+# Parsing periods from titles, file names and options ------------------------------------------
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_P_YTD = re.compile(r"(\d{4})年?度?\s*1\s*(?:月)?\s*[-—–~至到]\s*(\d{1,2})\s*月")
+_P_UPTO = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月")
+_P_HALF = re.compile(r"(\d{4})\s*年\s*(上|下)半年")
+_P_FIRST_QS = re.compile(r"(\d{4})\s*年\s*前([二两])季度")
+_P_QUARTER = re.compile(r"(\d{4})\s*年\s*第?([一二三四1-4])季度")
+_P_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_P_YEAR = re.compile(r"(\d{4})\s*年度?")
+_P_CODE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?!\d)")
+
+
+def find_period(text: str) -> tuple[str, str] | None:
+    """Find a period in a title or file name: (code, form) with form ytd/upto/month/half/quarter/year."""
+    t = unicodedata.normalize("NFKC", text)
+    if m := _P_YTD.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "ytd"
+    if m := _P_UPTO.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "upto"
+    if m := _P_HALF.search(t):
+        return f"{m.group(1)}H{1 if m.group(2) == '上' else 2}", "half"
+    if m := _P_FIRST_QS.search(t):
+        return f"{m.group(1)}H1", "half"
+    if m := _P_QUARTER.search(t):
+        return f"{m.group(1)}Q{_CN_NUM[m.group(2)]}", "quarter"
+    if m := _P_MONTH.search(t):
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "month"
+    if m := _P_YEAR.search(t):
+        return m.group(1), "year"
+    if m := _P_CODE.search(t):
+        return f"{m.group(1)}-{m.group(2)}", "month"
+    return None
+
+
+def parse_period_arg(text: str) -> str:
+    """A period given by a person (``--period``): ``2023-04``, ``202304``, ``2022``, ``2023H1``, or Chinese."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t) or re.fullmatch(r"\d{4}", t) or re.fullmatch(r"\d{4}(H[12]|Q[1-4])", t):
+        return t
+    if re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", t):
+        return f"{t[:4]}-{t[4:]}"
+    found = find_period(text)
+    if found:
+        return found[0]
+    raise ValueError(f"无法识别的统计期“{text}”（可用：2023-04、2022、2023H1、2023Q1、2023年1-4月）")
