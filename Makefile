@@ -43,8 +43,11 @@ sysdeps-run:
 sysdeps-test:
 	$(call need_debs,$(DEB_TEST))
 
-## db: build data/rural.db from the bundled sample workbooks when it does not exist
+## db: build data/rural.db from the bundled sample workbooks when it does not exist (or has an older schema)
 db: setup
+	@if [ -f $(DB) ] && ! $(BIN)/python -c "import sys; from rural.db import schema_current; sys.exit(0 if schema_current('sqlite:///$(DB)') else 1)"; then \
+	  echo "示例数据库 $(DB) 是旧版本的表结构，重建"; rm -f $(DB) $(DB)-wal $(DB)-shm; \
+	fi
 	@if [ ! -f $(DB) ]; then \
 	  $(BIN)/python -m etl sample --out data/samples && \
 	  $(BIN)/python -m etl load data/samples/* --db sqlite:///$(DB); \

@@ -6,6 +6,7 @@ active batch, which is kept for history.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
@@ -16,7 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 from etl.errors import LoadError, Problem
 from etl.sources import KIND_LABEL
 from rural import periods
-from rural.db import BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE, FACT_TABLES, LoadBatch, Township, Village
+from rural.db import (
+    BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE, EXTRA_TABLES, FACT_TABLES, LoadBatch, Township, Village,
+)
 from rural.settings import get_settings
 
 if TYPE_CHECKING:
@@ -32,20 +35,29 @@ def write_plan(engine: Engine, plan: FilePlan, progress: Progress | None = None)
     """Write a checked plan in one transaction; returns the batches created."""
     created = []
     with engine.begin() as conn:
-        township_ids = _ensure_townships(conn, plan.county)
+        township_ids = _ensure_townships(conn, plan.county, getattr(plan, "new_townships", None) or {})
         for sp in plan.sheets:
             created.append(_write_sheet(conn, plan, sp, township_ids, progress))
     return created
 
 
-def _ensure_townships(conn: Connection, county: str) -> dict[str, int]:
+def _ensure_townships(conn: Connection, county: str, new: dict[str, str]) -> dict[str, int]:
+    """The county's township ids: its reference townships, plus ``new`` (name → source: roster | rows)
+    that its rows introduced. A roster's townships become the county's authority (source ``roster``)."""
     t = Township.__table__
-    have = {r.name: r.id for r in conn.execute(select(t.c.name, t.c.id).where(t.c.county == county))}
+    have = {r.name: (r.id, r.source) for r in conn.execute(select(t.c.name, t.c.id, t.c.source).where(t.c.county == county))}
     for ref in get_settings().townships:
         if ref.county == county and ref.name not in have:
-            have[ref.name] = conn.execute(t.insert().values(county=county, name=ref.name, lon=ref.lon, lat=ref.lat,
-                                                            coord_note=ref.coord_note)).inserted_primary_key[0]
-    return have
+            tid = conn.execute(t.insert().values(county=county, name=ref.name, lon=ref.lon, lat=ref.lat,
+                                                 coord_note=ref.coord_note, source="reference")).inserted_primary_key[0]
+            have[ref.name] = (tid, "reference")
+    for name, source in new.items():
+        if name not in have:
+            tid = conn.execute(t.insert().values(county=county, name=name, coord_note="", source=source)).inserted_primary_key[0]
+            have[name] = (tid, source)
+        elif source == "roster" and have[name][1] == "rows":
+            conn.execute(update(t).where(t.c.id == have[name][0]).values(source="roster"))
+    return {name: tid for name, (tid, _) in have.items()}
 
 
 def _village_ids(conn: Connection, pairs: pd.DataFrame) -> dict[tuple[int, str], int]:
@@ -71,17 +83,22 @@ def _write_sheet(conn: Connection, plan: FilePlan, sp: SheetPlan, township_ids: 
                 hint="请报送全县更正后的文件，或先撤销该全县批次"))
         current = [r for r in current if r.scope == sp.scope]
     note = "；".join(sp.skipped)
+    report = json.dumps(getattr(sp, "report", {}) or {}, ensure_ascii=False)
     batch_id = conn.execute(b.insert().values(
         file_name=plan.file, sha256=plan.sha256, sheet=sp.sheet, kind=sp.kind, period=sp.period,
         period_end=periods.end_month(sp.period), county=plan.county, scope=sp.scope, rows_read=sp.rows_read,
         rows_loaded=sp.rows_read - len(sp.skipped),
         rows_rejected=len(sp.skipped), loaded_at=datetime.now().replace(microsecond=0), status=BATCH_ACTIVE,
-        note=note)).inserted_primary_key[0]
+        note=note, report=report)).inserted_primary_key[0]
     if current:
         conn.execute(update(b).where(b.c.id.in_([r.id for r in current]))
                      .values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
     facts = _prepare(conn, sp, township_ids, batch_id)
     bulk_insert(conn, FACT_TABLES[sp.kind], facts, progress, f"{plan.file} / {sp.sheet}")
+    for name, frame in (getattr(sp, "extra", None) or {}).items():
+        extra = frame.assign(batch_id=batch_id, src_sheet=sp.sheet)
+        table = EXTRA_TABLES[name]
+        bulk_insert(conn, table, extra[[c.name for c in table.columns if c.name in extra.columns and c.name != "id"]])
     return {"batch": batch_id, "kind": sp.kind, "label": sp.label, "sheet": sp.sheet, "period": sp.period,
             "scope": sp.scope, "rows_read": sp.rows_read, "facts": len(facts), "skipped": len(sp.skipped),
             "superseded": [r.id for r in current]}

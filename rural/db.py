@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-    UniqueConstraint, create_engine, event, func, select,
+    UniqueConstraint, create_engine, event, func, inspect, select,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -46,7 +46,16 @@ class LoadBatch(Base):
     status: Mapped[str] = mapped_column(String(12), default=BATCH_ACTIVE)
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    report: Mapped[str] = mapped_column(Text, default="")   # JSON: how every row read was accounted for
     __table_args__ = (Index("ix_batch_kind_period", "kind", "status", "period"),)
+
+
+class SchemaInfo(Base):
+    """The schema version the database was created with (see ``SCHEMA_VERSION``)."""
+
+    __tablename__ = "schema_info"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Township(Base):
@@ -57,6 +66,8 @@ class Township(Base):
     lon: Mapped[float | None]
     lat: Mapped[float | None]
     coord_note: Mapped[str] = mapped_column(String(50), default="")
+    # reference: data/reference/townships.csv; roster: a monitoring roster's rows; rows: another file's rows
+    source: Mapped[str] = mapped_column(String(10), default="reference")
     __table_args__ = (UniqueConstraint("county", "name"),)
 
 
@@ -83,7 +94,7 @@ class MonitoredHousehold(_Fact, Base):
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
     category: Mapped[str] = mapped_column(String(20))
-    risk_type: Mapped[str] = mapped_column(String(20))
+    risk_type: Mapped[str | None] = mapped_column(String(20))   # the main (first) risk; older exports have none
     people: Mapped[int] = mapped_column(Integer)
     identified_on: Mapped[date] = mapped_column(Date)
     eliminated: Mapped[bool] = mapped_column(Boolean)
@@ -93,6 +104,16 @@ class MonitoredHousehold(_Fact, Base):
         Index("ix_mh_cover", "batch_id", "township_id", "category", "eliminated", "people"),
         Index("ix_mh_identified", "batch_id", "identified_on", "people"),
     )
+
+
+class HouseholdRisk(_Fact, Base):
+    """Every risk of a monitored household (致贫/返贫风险1…5); ordinal 1 is its main risk."""
+
+    __tablename__ = "household_risk"
+    household_key: Mapped[str] = mapped_column(String(64))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    risk_type: Mapped[str] = mapped_column(String(20))
+    __table_args__ = (Index("ix_risk_batch", "batch_id", "risk_type"),)
 
 
 class IncomeRecord(_Fact, Base):
@@ -145,7 +166,7 @@ class PlatformCase(_Fact, Base):
 
 class Project(_Fact, Base):
     __tablename__ = "project"
-    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))   # None: county level (县直, 全县)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(30))
@@ -174,6 +195,20 @@ class WorkRecord(_Fact, Base):
     __table_args__ = (Index("ix_work_batch", "batch_id", "item"),)
 
 
+class ColumnMapping(Base):
+    """A clerk's mapping of one header layout (its signature) to a kind and fields, reused by itself."""
+
+    __tablename__ = "column_mapping"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    fields: Mapped[str] = mapped_column(Text)          # JSON: {header text: canonical field}
+    headers: Mapped[str] = mapped_column(Text)         # JSON: the header texts, in order, for display
+    example_file: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 FACT_TABLES = {
     "monitoring": MonitoredHousehold.__table__,
     "income": IncomeRecord.__table__,
@@ -185,6 +220,11 @@ FACT_TABLES = {
     "work": WorkRecord.__table__,
     "industry": WorkRecord.__table__,
 }
+
+
+# Secondary fact tables a sheet may fill besides its kind's table (SheetPlan.extra), by table name.
+EXTRA_TABLES = {"household_risk": HouseholdRisk.__table__}
+SCHEMA_VERSION = 2   # raise with every change to the tables; an older database is rebuilt or refused
 
 
 def database_url(url: str | None = None) -> str:
@@ -209,8 +249,45 @@ def make_engine(url: str | None = None, create: bool = True) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        Base.metadata.create_all(engine)
+        _create_schema(engine)
     return engine
+
+
+class SchemaError(RuntimeError):
+    """The database was made by an older version of the tables."""
+
+
+def _stored_version(engine: Engine) -> int | None:
+    """The schema version of an existing database; None for an empty one, 0 for one older than versioning."""
+    tables = set(inspect(engine).get_table_names())
+    if "load_batch" not in tables:
+        return None
+    if "schema_info" not in tables:
+        return 0
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(SchemaInfo.__table__.c.version))).scalar() or 0
+
+
+def _create_schema(engine: Engine) -> None:
+    stored = _stored_version(engine)
+    if stored is not None and stored != SCHEMA_VERSION:
+        raise SchemaError(f"数据库 {engine.url.render_as_string(hide_password=True)} 的表结构是旧版本（{stored}，当前为{SCHEMA_VERSION}），"
+                          "不能直接使用。请另建一个新数据库，把原始报表重新载入（python -m etl load …）；"
+                          "示例数据库可删除 data/rural.db 后运行 make run 重建。")
+    Base.metadata.create_all(engine)
+    if stored is None:
+        with engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(SchemaInfo.__table__)).scalar() == 0:
+                conn.execute(SchemaInfo.__table__.insert().values(version=SCHEMA_VERSION))
+
+
+def schema_current(url: str | None = None) -> bool:
+    """True when ``url`` is empty or holds the current schema (used by ``make run`` to rebuild the sample)."""
+    engine = make_engine(url, create=False)
+    try:
+        return _stored_version(engine) in (None, SCHEMA_VERSION)
+    finally:
+        engine.dispose()
 
 
 def data_version(engine: Engine) -> str:

@@ -26,6 +26,22 @@ class TownshipRef:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on untrusted files, checked before and while parsing (``[limits]`` in settings.toml)."""
+
+    max_upload_mb: int = 200
+    max_inflated_mb: int = 1024
+    max_compression_ratio: float = 200.0
+    max_cells: int = 30_000_000
+    max_rows: int = 1_100_000
+    max_columns: int = 2000
+    max_field_chars: int = 32767
+    max_line_chars: int = 1_000_000
+    parse_timeout_s: float = 180.0
+    parse_memory_mb: int = 4096
+
+
+@dataclass(frozen=True)
 class Settings:
     far_behind_gap_pct: float = 10.0
     income_bands: tuple[int, ...] = (7000, 10000)
@@ -37,6 +53,8 @@ class Settings:
     platform_amber_pct: float = 80.0
     township_lag_pct: float = 10.0
     townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
+    limits: "Limits" = field(default_factory=lambda: Limits())
+    lock_timeout_s: float = 30.0
 
     def counties(self) -> list[str]:
         return list(dict.fromkeys(t.county for t in self.townships))
@@ -79,7 +97,19 @@ def _load(directory: str) -> Settings:
         platform_amber_pct=float(raw.get("alerts", {}).get("platform_amber_pct", 80.0)),
         township_lag_pct=float(raw.get("alerts", {}).get("township_lag_pct", 10.0)),
         townships=_read_townships(d / "townships.csv"),
+        limits=_limits(raw),
+        lock_timeout_s=float(raw.get("database", {}).get("lock_timeout_s", 30.0)),
     )
+
+
+def _limits(raw: dict) -> Limits:
+    given = dict(raw.get("limits", {}))
+    given.setdefault("max_upload_mb", raw.get("upload", {}).get("max_upload_mb", Limits.max_upload_mb))
+    kinds = {f.name: f.type for f in Limits.__dataclass_fields__.values()}
+    unknown = set(given) - set(kinds)
+    if unknown:
+        raise ValueError(f"settings.toml 的 [limits] 中有未知的设置：{'、'.join(sorted(unknown))}")
+    return Limits(**{k: (float(v) if kinds[k] == "float" else int(v)) for k, v in given.items()})
 
 
 def get_settings() -> Settings:
