@@ -66,7 +66,7 @@ def make_roster(rows: int) -> Path:
 
 
 def pipeline(path: Path, db: Path) -> tuple[float, int]:
-    from etl.load import plan_file
+    from etl.pipeline import plan_file
     from etl.store import write_plan
     from rural.db import make_engine
 

@@ -1,4 +1,4 @@
-"""``python -m etl``: sample | load | batches | undo | redo."""
+"""``python -m etl``: sample | load | batches | undo | redo | mappings | formats."""
 from __future__ import annotations
 
 import argparse
@@ -29,12 +29,19 @@ def _parser() -> argparse.ArgumentParser:
     ld.add_argument("--db", help="数据库 URL（默认 DATABASE_URL 或 sqlite:///data/rural.db）")
     ld.add_argument("--kind", help="数据类型：" + "、".join(KIND_LABEL))
     ld.add_argument("--period", help="统计期：2023-04、2022、2023H1 或“2023年1-4月”")
+    ld.add_argument("--map", action="append", default=[], metavar="列名=字段",
+                    help="指定某列的含义（可重复），如 --map 人均可支配收入=人均纯收入；与 --kind 一起用，载入成功后保存为表头映射")
     b = sub.add_parser("batches", help="列出载入历史")
     b.add_argument("--db")
     for name, text in (("undo", "撤销一个批次（被它替代的批次恢复有效）"), ("redo", "恢复一个已撤销的批次")):
         u = sub.add_parser(name, help=text)
         u.add_argument("batch", type=int, help="批次号（见 batches）")
         u.add_argument("--db")
+    mp = sub.add_parser("mappings", help="列出或删除已保存的表头映射")
+    mp.add_argument("--db")
+    mp.add_argument("--delete", type=int, metavar="编号", help="删除一个映射")
+    fm = sub.add_parser("formats", help="按 data/reference 中的表格定义生成接受的报表格式说明（Markdown）")
+    fm.add_argument("--out", type=Path, help="写入文件（默认输出到屏幕），如 docs/formats.md")
     return p
 
 
@@ -49,10 +56,20 @@ def cmd_sample(args, console: Console) -> int:
 
 
 def cmd_load(args, console: Console) -> int:
-    from etl.load import load_file
+    from etl import mappings
+    from etl.errors import LoadError
+    from etl.pipeline import load_file
     from rural.db import make_engine
 
     engine = make_engine(args.db)
+    try:
+        columns_map = mappings.parse_cli(args.map)
+    except LoadError as exc:
+        console.print(f"[red]{exc.text()}[/red]", highlight=False, soft_wrap=True)
+        return 2
+    if columns_map and not args.kind:
+        console.print("[red]--map 需要与 --kind 一起使用（说明这是哪一类报表）。[/red]", highlight=False)
+        return 2
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} 行"),
                   TimeRemainingColumn(), console=console, transient=True) as bar:
@@ -66,12 +83,18 @@ def cmd_load(args, console: Console) -> int:
             bar.update(tasks[label], completed=done)
 
         for path in args.files:
-            r = load_file(engine, path, kind=args.kind, period=args.period, progress=progress)
+            r = _load_one(engine, path, args, progress, columns_map)
             results.append(r)
             if r.status == "failed":
                 console.print(f"[red]✗ {r.file} 载入失败：[/red]\n{r.message}", highlight=False, soft_wrap=True)
+            for n in r.notes:
+                console.print(f"  {r.file}：{n}", highlight=False, soft_wrap=True)
             for w in r.warnings:
                 console.print(f"[yellow]提醒：{w.text()}[/yellow]", highlight=False, soft_wrap=True)
+            if r.status == "loaded" and columns_map and r.plan is not None:
+                saved = _save_cli_mapping(engine, r.plan, columns_map)
+                if saved:
+                    console.print(f"  已保存表头映射 #{saved}：以后同样表头的报表会自动按此载入", highlight=False)
     table = Table(title="载入结果")
     for h in ("文件", "结果", "批次", "类型", "统计期", "范围", "读入行", "跳过行", "说明"):
         table.add_column(h, overflow="fold")
@@ -92,8 +115,68 @@ def cmd_load(args, console: Console) -> int:
     return 1 if failed else 0
 
 
+def _load_one(engine, path, args, progress, columns_map):
+    """One file; whatever goes wrong with it is its own failure, and the next file still loads."""
+    from etl.errors import Problem
+    from etl.pipeline import FileResult, load_file
+
+    try:
+        return load_file(engine, path, kind=args.kind, period=args.period, progress=progress, columns_map=columns_map or None)
+    except Exception as exc:  # a bug or a database error: report it as this file's failure, never a traceback
+        if os.environ.get("RURAL_DEBUG"):
+            raise
+        p = Problem(f"载入时出错（{type(exc).__name__}），数据库未作改动", file=Path(path).name,
+                    hint="请重试；如仍出错，请设置 RURAL_DEBUG=1 查看详细信息并报告")
+        return FileResult(Path(path).name, "failed", p.text(), problems=[p])
+
+
+def _save_cli_mapping(engine, plan, columns_map) -> int | None:
+    """After a load with --map: save the mapping for each header it was used on."""
+    from etl import mappings
+
+    saved = None
+    for sp in plan.sheets:
+        if sp.header:
+            saved = mappings.save(engine, sp.header, sp.layout, columns_map, example_file=plan.file)
+    return saved
+
+
+def cmd_mappings(args, console: Console) -> int:
+    from etl import mappings
+    from rural.db import make_engine
+
+    engine = make_engine(args.db)
+    if args.delete is not None:
+        ok = mappings.remove(engine, args.delete)
+        console.print(f"已删除表头映射 #{args.delete}" if ok else f"没有表头映射 #{args.delete}", highlight=False)
+        return 0 if ok else 1
+    df = mappings.table(engine)
+    if df.empty:
+        console.print("还没有保存的表头映射。")
+        return 0
+    table = Table(title="已保存的表头映射")
+    for h in df.columns:
+        table.add_column(h, overflow="fold")
+    for r in df.itertuples(index=False):
+        table.add_row(*[str(v) for v in r])
+    console.print(table)
+    return 0
+
+
+def cmd_formats(args, console: Console) -> int:
+    from etl.formats import formats_markdown
+
+    text = formats_markdown()
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        console.print(f"已写出 {args.out}", highlight=False)
+    else:
+        print(text)
+    return 0
+
+
 def cmd_batches(args, console: Console) -> int:
-    from etl.load import list_batches
+    from etl.pipeline import list_batches
     from rural.db import make_engine
 
     df = list_batches(make_engine(args.db))
@@ -132,7 +215,7 @@ def main(argv=None) -> int:
     console = Console(width=probe.width if probe.is_terminal else 200)
     try:
         return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches, "undo": cmd_undo_redo,
-                "redo": cmd_undo_redo}[args.command](args, console)
+                "redo": cmd_undo_redo, "mappings": cmd_mappings, "formats": cmd_formats}[args.command](args, console)
     except KeyboardInterrupt:
         console.print("已中断。")
         return 130

@@ -17,11 +17,15 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from etl import mappings
 from etl.errors import LoadError, Problem
-from etl.load import FileResult, Progress, load_file, plan_file, sha256_of
-from etl.store import STATUS_LABEL, redo, undo  # noqa: F401  (the page calls service.undo / redo)
+from etl.find import guess_header, near_misses
+from etl.layouts import reference
+from etl.mapping import Column
+from etl.pipeline import FileResult, _open_workbook, _framed, load_file, plan_file, sha256_of
 from etl.read import ACCEPTED, sniff_format
-from etl.sources import KIND_LABEL, SPECS
+from etl.sources import KIND_LABEL
+from etl.store import STATUS_LABEL, Progress, redo, undo  # noqa: F401  (the page calls service.undo / redo)
 from rural import periods
 from rural.db import BATCH_ACTIVE, LoadBatch
 from rural.settings import ROOT, get_settings
@@ -41,6 +45,18 @@ class SheetCheck:
     rows: int
     skipped: list[str]
     preview: pd.DataFrame
+    report: dict = field(default_factory=dict)
+    replaces: list[dict] = field(default_factory=list)   # active batches this sheet would supersede
+
+
+@dataclass
+class Unplaced:
+    """A sheet the loader could not place by itself: its header columns, for the clerk's mapping."""
+
+    sheet: str
+    header_rows: list[int]
+    columns: list[Column]
+    guesses: list[tuple[str, dict[str, str]]]           # (layout name, {column text: field}) closest first
 
 
 @dataclass
@@ -53,6 +69,11 @@ class UploadCheck:
     warnings: list[Problem] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
     already_loaded: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    county: str = ""
+    new_county: bool = False
+    new_townships: dict[str, str] = field(default_factory=dict)
+    unplaced: list[Unplaced] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -65,7 +86,7 @@ class UploadCheck:
 
 def check_limits(name: str, data: bytes) -> list[Problem]:
     """Size and type limits, before anything is parsed."""
-    limit = get_settings().max_upload_mb
+    limit = get_settings().limits.max_upload_mb
     if len(data) > limit * 1024 * 1024:
         return [Problem(f"文件大小{len(data) / 1024 / 1024:.1f}MB，超过上限{limit}MB", file=name,
                         hint="请拆分后分别上传，或请管理员在 data/reference/settings.toml 中调整 max_upload_mb")]
@@ -77,8 +98,9 @@ def check_limits(name: str, data: bytes) -> list[Problem]:
 
 
 def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = None, period: str | None = None,
-                   preview_rows: int = 50) -> UploadCheck:
-    """Everything the page shows before a load: detected kind, period and scope, a preview, problems."""
+                   preview_rows: int = 50, columns_map: dict[str, str] | None = None) -> UploadCheck:
+    """Everything the page shows before a load: detected kind, period and scope, what it replaces, a preview,
+    problems; for a sheet no layout fits, its columns and the closest layouts (for the clerk's mapping)."""
     check = UploadCheck(Path(name).name, len(data), sha256_of(data))
     check.errors = check_limits(check.name, data)
     if check.errors:
@@ -88,16 +110,70 @@ def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = No
         check.already_loaded = [r[0] for r in conn.execute(select(b.c.id).where(
             (b.c.sha256 == check.sha256) & (b.c.status == BATCH_ACTIVE)))]
     try:
-        plan = plan_file(engine, Path(check.name), data, kind or None, period or None)
+        plan = plan_file(engine, Path(check.name), data, kind or None, period or None, columns_map=columns_map)
     except LoadError as exc:
         check.errors = exc.problems
+        if not columns_map:
+            check.unplaced = unplaced_sheets(check.name, data, kind)
         return check
     check.warnings = plan.warnings
     check.skipped_sheets = plan.skipped_sheets
+    check.notes, check.county, check.new_county, check.new_townships = plan.notes, plan.county, plan.new_county, \
+        plan.new_townships
     for sp in plan.sheets:
         check.sheets.append(SheetCheck(sp.sheet, sp.kind, sp.label, sp.period, sp.scope, sp.rows_read, len(sp.facts),
-                                       sp.skipped, preview(sp.facts, preview_rows)))
+                                       sp.skipped, preview(sp.facts, preview_rows), sp.report,
+                                       replaced_batches(engine, plan.county, sp.kind, sp.period, sp.scope)))
+    if plan.skipped_sheets and not columns_map:
+        check.unplaced = unplaced_sheets(check.name, data, kind, only=set(plan.skipped_sheets))
     return check
+
+
+def replaced_batches(engine: Engine, county: str, kind: str, period: str, scope: str) -> list[dict]:
+    """The active batches a load of (kind, period, scope) would supersede, with their sizes."""
+    b = LoadBatch.__table__
+    same = (b.c.kind == kind) & (b.c.period == period) & (b.c.county == county) & (b.c.status == BATCH_ACTIVE)
+    if scope != "全县":
+        same = same & (b.c.scope == scope)
+    with engine.connect() as conn:
+        rows = conn.execute(select(b.c.id, b.c.file_name, b.c.loaded_at, b.c.rows_loaded, b.c.scope).where(same)).all()
+    return [{"batch": r.id, "file": r.file_name, "loaded_at": str(r.loaded_at), "rows": r.rows_loaded, "scope": r.scope}
+            for r in rows]
+
+
+def unplaced_sheets(name: str, data: bytes, kind: str | None = None, only: set[str] | None = None) -> list[Unplaced]:
+    """Sheets that no layout fits, with a guessed header and the closest layouts' column assignments."""
+    ref = reference()
+    layouts = ref.for_kind(kind) if kind else list(ref.layouts)
+    out = []
+    try:
+        with _open_workbook(name, data) as wb:
+            for info in wb.sheets:
+                if info.hidden or (only is not None and info.name not in only):
+                    continue
+                sheet = _framed(wb.peek(info.index, 60))
+                near = near_misses(sheet, layouts, ref)
+                if near:
+                    rows, cols = near[0][0].header_rows, near[0][1]
+                else:
+                    found = guess_header(sheet, ref)
+                    if found is None:
+                        continue
+                    rows, cols = found
+                guesses = [(m.layout.name, {c.column.text: c.field.name for c in m.claims if c.field.type != "seq"})
+                           for m, _ in near]
+                out.append(Unplaced(info.name, [sheet.sheet_row(r) for r in rows], cols, guesses))
+    except LoadError:
+        return []
+    return out
+
+
+def save_mapping(engine: Engine, name: str, data: bytes, sheet: str, layout: str, fields: dict[str, str]) -> int:
+    """Save a clerk's mapping for a sheet of an upload (by its header signature)."""
+    for u in unplaced_sheets(name, data, None):
+        if u.sheet == sheet:
+            return mappings.save(engine, u.columns, layout, fields, example_file=Path(name).name)
+    raise LoadError(Problem(f"工作表“{sheet}”没有可保存的表头", file=Path(name).name))
 
 
 PREVIEW_COLUMNS = {
@@ -126,12 +202,13 @@ def preview(facts: pd.DataFrame, rows: int = 50) -> pd.DataFrame:
 
 # -------------------------------------------------------------------------------- loading
 def commit_upload(engine: Engine, name: str, data: bytes, kind: str | None = None, period: str | None = None,
-                  progress: Progress | None = None) -> FileResult:
+                  progress: Progress | None = None, columns_map: dict[str, str] | None = None) -> FileResult:
     """Load a checked upload (in memory) and archive its original bytes when it loads."""
     problems = check_limits(Path(name).name, data)
     if problems:
         return FileResult(Path(name).name, "failed", "\n".join(p.text() for p in problems), problems=problems)
-    result = load_file(engine, Path(Path(name).name), kind=kind or None, period=period or None, progress=progress, data=data)
+    result = load_file(engine, Path(Path(name).name), kind=kind or None, period=period or None, progress=progress, data=data,
+                       columns_map=columns_map)
     if result.status == "loaded":
         archive(data, Path(name).suffix.lower())
     return result
@@ -215,49 +292,50 @@ def provenance(engine: Engine, as_of: str | None = None) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ templates
-TEMPLATE_KINDS = {s.kind: s for s in SPECS if not s.extra.get("person_level")}
-_NOTES = {
-    "common": ["每个统计期一个文件（或一个工作表）；第一行标题请写明县名和统计期，如“某县2023年1-4月……”或“截至2023年6月”。",
-               "表头请保持不变；带单位的列按表头单位填写，也可在单元格中写明单位（如“1.02亿元”“1.2万亩”）。",
-               "如有合计行，请写“合计”，系统会核对合计与明细之和是否一致。",
-               "姓名、证件号码只用于归户，系统不会保存。"],
-}
-EXAMPLE_UNITS = {"money": "元", "area": "亩"}
+def template_layouts() -> dict[str, object]:
+    """One blank template per layout that a clerk fills by hand (not the national system's exports)."""
+    return {lay.name: lay for lay in reference().layouts if lay.grain != "person"}
+
+
+_NOTES = ["每个统计期一个文件（或一个工作表）；第一行标题请写明县名和统计期，如“某县2023年1-4月……”或“截至2023年6月”。",
+          "表头可以用下面列出的任一种写法；多出的列不影响载入（载入报告会列出未使用的列）。",
+          "带单位的列按表头单位填写，也可在单元格中写明单位（如“1.02亿元”“1.2万亩”）。",
+          "如有合计行，请写“合计”，系统会核对合计与明细是否一致（人均数按加权平均核对）。",
+          "姓名、证件号码、电话等个人信息不需要填写；如有，系统不读取、不保存。"]
+TYPE_TEXT = {"text": "文字", "township": "乡镇名称", "village": "行政村名称", "county": "县名", "seq": "序号",
+             "key": "编号（请设为文本格式）", "personal_key": "证件号码（仅在没有户编号时用于归户，不保存）", "int": "整数",
+             "money": "金额", "area": "面积", "pct": "百分数", "date": "日期", "bool": "是/否", "choice": "取值",
+             "raw": "数量（可带单位）", "period": "统计期（如 2022、2023年上半年）"}
 
 
 def template_xlsx(kind: str, county: str = "某县") -> bytes:
-    """A blank workbook for one source kind: title, canonical headers with units, and a 填报说明 sheet."""
+    """A blank workbook for one layout: title, canonical headers with units, and a 填报说明 sheet."""
     import xlsxwriter
 
-    spec = TEMPLATE_KINDS[kind]
+    lay = template_layouts()[kind]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    ws = wb.add_worksheet(spec.label[:31])
+    ws = wb.add_worksheet(lay.label[:31])
     title = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
-    period_hint = "2023年1-4月" if kind in ("employment", "welfare_posts", "assistance", "work", "industry") else \
-        "2022年度" if kind == "income" else "截至2023年6月"
-    ws.write(0, 0, f"{county}{period_hint}{spec.label}", title)
-    headers = []
-    for col in spec.columns:
-        if col.name == "统计期":
-            continue
-        unit = col.unit or EXAMPLE_UNITS.get(col.type, "")
-        headers.append(f"{col.name}（{unit}）" if unit else col.name)
-    for c, h in enumerate(headers):
+    text = wb.add_format({"num_format": "@"})
+    ws.write(0, 0, f"{county}{lay.template_period}{lay.label}", title)
+    fields = [f for f in lay.fields if f.type not in ("seq", "county", "period", "personal_key")]
+    for c, f in enumerate(fields):
+        unit = f.unit if f.type in ("money", "area") else (f.unit if f.unit and f.type == "int" else "")
+        h = f"{f.name}（{unit}）" if unit else f.name
         ws.write(1, c, h, head)
-        ws.set_column(c, c, max(10, len(h) * 2))
+        ws.set_column(c, c, max(10, len(h) * 2), text if f.type == "key" else None)
     ws.freeze_panes(2, 0)
     notes = wb.add_worksheet("填报说明")
-    notes.write(0, 0, f"{spec.label}填报说明", title)
-    lines = list(_NOTES["common"])
-    for col in spec.columns:
-        if col.name == "统计期":
-            continue
-        need = "必填" if col.required else "选填"
-        extra = f"；可用取值：{'、'.join(dict.fromkeys(v for _, v in col.vocab))}" if col.vocab else ""
-        alias = f"；也可写作：{'、'.join(col.variants[:4])}" if col.variants else ""
-        lines.append(f"“{col.name}”：{need}{extra}{alias}")
+    notes.write(0, 0, f"{lay.label}填报说明", title)
+    lines = [lay.description, *_NOTES] if lay.description else list(_NOTES)
+    for f in fields:
+        need = "必填" if f.required else "选填"
+        voc = f.vocabulary()
+        extra = f"；可用取值：{'、'.join(voc.order)}" if voc else ""
+        alias = [v for v in f.raw_variants if v != f.name][:6]
+        lines.append(f"“{f.name}”：{need}，{TYPE_TEXT.get(f.type, f.type)}{extra}" + (f"；也可写作：{'、'.join(alias)}" if alias else ""))
     for r, line in enumerate(lines, start=2):
         notes.write(r, 0, line)
     notes.set_column(0, 0, 110)

@@ -128,3 +128,68 @@ def parse_period_arg(text: str) -> str:
     if found:
         return found[0]
     raise ValueError(f"无法识别的统计期“{text}”（可用：2023-04、2022、2023H1、2023Q1、2023年1-4月）")
+
+
+# Periods written in a header: 1-4月完成数, 全年目标任务, 截至6月, 2022年人均纯收入 ----------------------------
+_H_SEP = r"[-—–~～至到]"
+_HEADER_PERIODS = (
+    (re.compile(rf"^(\d{{4}})年?度?(?:1|一)月?{_H_SEP}(\d{{1,2}})月(?:份)?(?:累计)?"), "ytd"),
+    (re.compile(rf"^(?:1|一)月?{_H_SEP}(\d{{1,2}})月(?:份)?(?:累计)?"), "ytd_m"),
+    (re.compile(r"^截[至止](\d{4})年(\d{1,2})月(?:底|末|\d{1,2}日)?"), "upto"),
+    (re.compile(r"^截[至止](\d{1,2})月(?:底|末|\d{1,2}日)?"), "upto_m"),
+    (re.compile(r"^(\d{4})年(上|下)半年"), "half"),
+    (re.compile(r"^(上|下)半年"), "half_m"),
+    (re.compile(r"^(\d{4})年第?([一二三四1-4])季度"), "quarter"),
+    (re.compile(r"^第?([一二三四1-4])季度"), "quarter_m"),
+    (re.compile(r"^(\d{4})年度?"), "year"),
+    (re.compile(r"^(?:全年度?|年度|本年度|年初)"), "annual"),
+    (re.compile(r"^(?:本年累计|当年累计|今年以来|年初至今|本年|当年|本期)"), "current"),
+)
+
+
+def header_period(text: str) -> tuple[tuple | None, str]:
+    """Split a period written at the start of a header level (NFKC, no spaces) from the rest.
+
+    Returns ``(tag, rest)``; tag is ``None`` (no period), ``("annual",)`` / ``("current",)`` (the report's own
+    year or period), or ``(form, year or None, n)`` with form ``ytd`` / ``upto`` (month n), ``half`` (n 1-2),
+    ``quarter`` (n 1-4), ``year`` (n 0)."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    for rx, form in _HEADER_PERIODS:
+        m = rx.match(t)
+        if not m:
+            continue
+        rest = t[m.end():].lstrip("的:：")
+        g = m.groups()
+        if form in ("annual", "current"):
+            return (form,), rest
+        if form == "year":
+            return ("year", int(g[0]), 0), rest
+        if form.endswith("_m"):
+            base, year, n = form[:-2], None, g[0]
+        else:
+            base, year, n = form, int(g[0]), g[1]
+        n = {"上": 1, "下": 2}.get(n) or _CN_NUM.get(n) or int(n)
+        if base in ("ytd", "upto") and not 1 <= n <= 12:
+            return None, t
+        return (base, year, n), rest
+    return None, t
+
+
+def tag_code(tag: tuple, year: int) -> str:
+    """The period code of a header tag, completing a missing year: (ytd, None, 4) in 2023 → 2023-04."""
+    form, y, n = tag
+    y = y or year
+    if form in ("ytd", "upto"):
+        return f"{y}-{n:02d}"
+    if form == "half":
+        return f"{y}H{n}"
+    if form == "quarter":
+        return f"{y}Q{n}"
+    return str(y)
+
+
+def tag_text(tag: tuple) -> str:
+    form, y, n = tag
+    ys = f"{y}年" if y else ""
+    return {"ytd": f"{ys}1-{n}月", "upto": f"截至{ys}{n}月", "half": f"{ys}{'上' if n == 1 else '下'}半年",
+            "quarter": f"{ys}第{'一二三四'[n - 1]}季度", "year": f"{y}年"}[form]

@@ -7,15 +7,6 @@ import hmac
 import pandas as pd
 
 from etl.errors import Problem
-from etl.spec import Col
-
-TOWNSHIP = Col("乡镇", ("乡(镇)", "乡镇名称", "所属乡镇", "乡镇(街道)", "镇(乡)", "单位", "乡镇名"), "text")
-VILLAGE = Col("行政村", ("村", "村委会", "行政村名称", "所属村", "村(社区)", "村名"), "text", required=False)
-HOUSEHOLD_NO = Col("户编号", ("户码", "家庭编号", "户号"), "text", required=False)
-HEAD_NAME = Col("户主姓名", ("户主", "姓名"), "text", required=False, personal=True)
-ID_NUMBER = Col("证件号码", ("身份证号", "身份证号码", "户主证件号码", "户主身份证号", "证件号"), "text",
-                required=False, personal=True)
-
 
 def household_key(secret: str, id_number: str) -> str:
     """Keyed hash (HMAC-SHA256) of an ID number: a stable household key that reveals nothing."""
@@ -65,19 +56,3 @@ def id_warnings(ids: pd.Series, rows: pd.Series, ctx, column: str) -> list[Probl
         out.append(Problem(f"有{len(bad)}个证件号码格式或校验位不正确（如第{rows[first]}行），请核对", file=ctx.file,
                            sheet=ctx.sheet, row=int(rows[first]), column=column, level="warning"))
     return out
-
-
-def melt_groups(frame: pd.DataFrame, key: str, measures: tuple[str, ...], keep: list[str]) -> pd.DataFrame:
-    """Wide ``measure@group`` columns → long rows with ``key`` = group; long frames pass through."""
-    groups = sorted({c.split("@", 1)[1] for c in frame.columns if "@" in c},
-                    key=lambda g: min(i for i, c in enumerate(frame.columns) if c.endswith("@" + g)))
-    if not groups:
-        return frame
-    parts = []
-    for g in groups:
-        part = frame[[c for c in keep if c in frame.columns]].copy()
-        part[key] = g
-        for m in measures:
-            part[m] = frame.get(f"{m}@{g}")
-        parts.append(part)
-    return pd.concat(parts)

@@ -1,43 +1,39 @@
-"""项目库: the project library, one row per project, with the integrated-funds flag."""
+"""项目库: the project library, one row per project, with the integrated-funds flag. A project name may
+repeat (phases, villages): with different content that is a warning listing the rows."""
 from __future__ import annotations
 
 import pandas as pd
 
-from etl.errors import LoadError, Problem
-from etl.sources.common import TOWNSHIP, VILLAGE
-from etl.spec import Col, Spec
+from etl.errors import Problem
+from rural.reference import vocab
 
 NAME = "projects"
-SPECS = [
-    Spec("projects", "项目库", (
-        Col("项目名称", ("项目", "名称"), "text"),
-        TOWNSHIP, VILLAGE,
-        Col("项目类别", ("项目类型", "类别", "建设类别", "项目分类"), "text"),
-        Col("建设内容", ("建设内容及规模", "建设规模及内容", "主要建设内容"), "text", required=False),
-        Col("总投资", ("计划投资", "投资额", "总投资额", "项目总投资", "投资"), "money", unit="万元"),
-        Col("资金来源", ("资金渠道",), "text", required=False),
-        Col("年度", ("实施年度", "项目年度", "计划年度"), "int", required=False),
-        Col("是否纳入统筹整合", ("纳入统筹整合", "统筹整合", "是否统筹整合", "是否纳入涉农资金统筹整合"), "bool", required=False),
-        Col("实施状态", ("项目状态", "进度", "实施进度"), "text", required=False),
-    ), total_col="项目名称", module=NAME),
-]
 
 
-def build(ex, ctx) -> pd.DataFrame:
-    df, rows = ex.frame, ex.rows
-    dup = df.duplicated(subset=["项目名称", "乡镇"])
-    if dup.any():
-        i = df.index[dup][0]
-        raise LoadError(Problem("同一乡镇的项目名称重复", file=ctx.file, sheet=ctx.sheet, row=int(rows[i]), column="项目名称",
-                                value=str(df.at[i, "项目名称"])))
+def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    rows = df["_row"]
+    name = df["项目名称"]
+    rep = name.duplicated(keep=False) & name.notna()
+    if rep.any():
+        groups = df[rep].groupby("项目名称", sort=False)["_row"].apply(lambda s: "、".join(f"第{int(r)}行" for r in s))
+        listed = "；".join(f"“{k}”：{v}" for k, v in list(groups.items())[:10])
+        ctx.warnings.append(Problem(f"有{len(groups)}个项目名称出现不止一次（内容不同，均已载入）：{listed}"
+                                    + ("……" if len(groups) > 10 else ""), file=ctx.file, sheet=ctx.sheet,
+                                    row=int(df.loc[rep, "_row"].iloc[0]), column=ctx.header("项目名称"), level="warning",
+                                    hint="如是分期或分村实施的同名项目可不处理；如是重复填报，请删除后重新上传"))
+    known = set(vocab("project_types").order)
+    unknown = sorted(set(df["项目类别"].dropna()) - known)
+    if unknown:
+        ctx.notes.append(f"工作表“{ctx.sheet}”：项目类别“{'、'.join(unknown)}”不在项目类型表中，按原文保存")
     n = len(df)
+
+    def opt(col, fill):
+        return df[col].fillna(fill) if col in df else [fill] * n
+
     return pd.DataFrame({
-        "township": df["乡镇"], "village": df.get("行政村"), "name": df["项目名称"], "category": df["项目类别"],
-        "content": df["建设内容"].fillna("") if "建设内容" in df else [""] * n,
-        "investment_fen": df["总投资"].astype("int64"),
-        "fund_source": df["资金来源"].fillna("") if "资金来源" in df else [""] * n,
-        "year": df["年度"] if "年度" in df else [None] * n,
+        "township": df.get("乡镇"), "village": df.get("行政村"), "name": name, "category": df["项目类别"],
+        "content": opt("建设内容", ""), "investment_fen": df["总投资"].astype("int64"),
+        "fund_source": opt("资金来源", ""), "year": df["年度"] if "年度" in df else [None] * n,
         "integrated": df["是否纳入统筹整合"].fillna(False).astype(bool) if "是否纳入统筹整合" in df else [False] * n,
-        "status": df["实施状态"].fillna("") if "实施状态" in df else [""] * n,
-        "src_row": rows,
+        "status": opt("实施状态", ""), "src_row": rows,
     })

@@ -1,0 +1,297 @@
+"""Map headers: the header block's columns (one to three levels, merged group labels carried over)
+become claims on a layout's fields; every other column is listed as unused, personal or comparison.
+
+A claim is a column that feeds one field, possibly for one group value (城市低保 in a wide assistance
+table), one period (``1-4月完成数``) or one member of a repeated group (致贫/返贫风险3). Two columns
+claiming the same thing are an error that names both cells; columns the layout does not use never are.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl.errors import col_letter
+from etl.layouts import Field, Layout, Rules, header_unit, strip_unit
+from rural.periods import header_period
+from rural.reference import norm_text
+
+MAX_LEVELS = 3
+_UNITS = r"(亿元|万元|元|万亩|亩|人次|人|户|个|条|件|名|%|次|项|元/人)"
+_UNIT_ONLY = re.compile(rf"^(?:[（(]\s*(?:单位[:：]?)?\s*{_UNITS}\s*[)）]|单位[:：]?\s*{_UNITS})$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a header block: its levels after carrying merged labels over, as written."""
+
+    col: int                    # sheet column index (0-based)
+    levels: tuple[str, ...]     # raw texts, top to bottom, units-only levels removed
+    cell: str                   # the bottom-most header cell that has text, e.g. "D4"
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        return "/".join(self.levels)
+
+
+@dataclass
+class Claim:
+    field: Field
+    column: Column
+    group: str | None = None        # canonical group value (wide layouts)
+    period: tuple | None = None     # header period tag (see rural.periods.header_period)
+    ordinal: int | None = None      # repeated group member (1 = main)
+
+    @property
+    def col(self) -> int:
+        return self.column.col
+
+    @property
+    def unit(self) -> str:
+        return self.column.unit
+
+    @property
+    def key(self) -> tuple:
+        return self.field.name, self.group, self.period, self.ordinal
+
+    @property
+    def name(self) -> str:
+        """The column name in the normalized frame: field, then @group, #period, ~ordinal."""
+        s = self.field.name
+        if self.group:
+            s += f"@{self.group}"
+        if self.period:
+            s += "#" + ":".join(map(str, self.period))
+        if self.ordinal:
+            s += f"~{self.ordinal}"
+        return s
+
+
+@dataclass
+class Mapping:
+    layout: Layout
+    header_rows: list[int]                                   # frame row positions of the header block
+    claims: list[Claim]
+    unused: list[Column] = field(default_factory=list)       # columns the layout does not need
+    personal: list[Column] = field(default_factory=list)     # personal columns: never read, stored or shown
+    comparison: list[Column] = field(default_factory=list)   # 上年同期, 同比 …: not loaded
+    conflicts: list[tuple[Claim, Claim]] = field(default_factory=list)
+    forced: bool = False                                     # from a clerk's saved mapping or --map
+    columns: list[Column] = field(default_factory=list)      # every column of the header block
+
+    def claimed(self, name: str) -> list[Claim]:
+        return [c for c in self.claims if c.field.name == name]
+
+    def has(self, name: str) -> bool:
+        return any(c.field.name == name for c in self.claims)
+
+    def missing(self) -> list[str]:
+        """Required fields (and any-of groups) no column claims."""
+        lay = self.layout
+        names = {c.field.name for c in self.claims}
+        grouped = any(c.group for c in self.claims)
+        out = []
+        for f in lay.required():
+            if f.name in names:
+                continue
+            if lay.group and grouped and (f.name == lay.group.key or f.name in lay.group.measures):
+                continue
+            out.append(f.name)
+        for group in lay.any_of:
+            if not set(group) & names:
+                out.append("或".join(group) if len(group) <= 3 else f"{group[0]}等任一项")
+        return out
+
+    @property
+    def satisfied(self) -> bool:
+        return not self.missing()
+
+    def score(self) -> float:
+        """How well the layout explains the header: required fields count most; more fields, better."""
+        s = 0.0
+        for c in self.claims:
+            if c.field.type == "seq" or c.field.name == "县":
+                s += 0.25
+            else:
+                s += 3.0 if c.field.required else 1.0
+        return s - 2.0 * len(self.conflicts)
+
+    def read_columns(self, need_key: bool) -> list[int]:
+        """Sheet columns to read: every claim, except the personal key unless it is needed."""
+        return sorted({c.col for c in self.claims if not c.field.personal or need_key})
+
+
+# ---------------------------------------------------------------------------------- header paths
+def _cells(frame: pd.DataFrame, r: int) -> list[str | None]:
+    return [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in frame.iloc[r].tolist()]
+
+
+def header_columns(frame: pd.DataFrame, rows: list[int], sheet_cols: list[int], first_row: int) -> list[Column]:
+    """Columns of a header block of ``rows`` (1–3 consecutive frame rows), carrying merged labels:
+    a blank cell takes the label on its left when a lower level of its column has text."""
+    grid = [_cells(frame, r) for r in rows]
+    k, n = len(rows), len(grid[0])
+    carry: list[str | None] = [None] * k
+    out = []
+    for c in range(n):
+        levels, bottom = [], None
+        for lvl in range(k):
+            v = grid[lvl][c]
+            below = any(grid[d][c] is not None for d in range(lvl + 1, k))
+            if v is not None:
+                carry[lvl] = v
+                for d in range(lvl + 1, k):
+                    carry[d] = None
+                levels.append(v)
+                bottom = lvl
+            elif below and carry[lvl] is not None:
+                levels.append(carry[lvl])
+            elif not below:
+                carry[lvl] = None if lvl == k - 1 else carry[lvl]
+        if bottom is None and not levels:
+            continue
+        unit, kept = "", []
+        for v in levels:
+            m = _UNIT_ONLY.match(unicodedata.normalize("NFKC", v))
+            if m:
+                unit = unit or m.group(1) or m.group(2)
+            elif not kept or kept[-1] != v:
+                kept.append(v)
+        if not kept:
+            continue
+        unit = unit or next((u for u in (header_unit(v) for v in reversed(kept)) if u), "")
+        r = rows[bottom] if bottom is not None else rows[0]
+        out.append(Column(sheet_cols[c], tuple(kept), f"{col_letter(sheet_cols[c])}{first_row + r}", unit))
+    return out
+
+
+# --------------------------------------------------------------------------------------- matching
+@dataclass(frozen=True)
+class _Split:
+    """A column's levels normalized, with the period written in them taken out."""
+
+    keys: tuple[str, ...]
+    period: tuple | None
+    only_period: bool
+
+
+def _split(column: Column) -> _Split:
+    keys, period = [], None
+    for v in column.levels:
+        text = unicodedata.normalize("NFKC", v)
+        inner = re.findall(r"\(([^()]*)\)", text)
+        tag, rest = header_period(re.sub(r"\([^()]*\)", "", text))
+        for part in inner:   # 完成数（1-4月）
+            t2, r2 = header_period(part)
+            if t2 is not None and not r2:
+                tag = tag or t2
+        if tag is not None and tag[0] not in ("annual", "current"):
+            period = tag
+        key = strip_unit(norm_text(rest)) if rest else ""
+        if key:
+            keys.append(key)
+    return _Split(tuple(keys), period, not keys)
+
+
+def _lookup(lay: Layout, keys: tuple[str, ...]) -> Field | None:
+    idx = lay.by_variant()
+    for start in range(len(keys)):           # the whole path first, then shorter suffixes
+        f = idx.get(keys[start:])
+        if f is not None:
+            return f
+    if len(keys) >= 2:                        # 城镇新增就业 + 目标任务 written as one
+        f = idx.get(("".join(keys[-2:]),))
+        if f is not None:
+            return f
+    return None
+
+
+def _group(lay: Layout, keys: tuple[str, ...]) -> tuple[str, Field] | None:
+    """(group value, measure field) for a wide column: [城市低保, 人次] or one level 城市低保人次."""
+    if lay.group is None:
+        return None
+    voc = lay.field(lay.group.key).vocabulary()
+    measures = {m: lay.field(m) for m in lay.group.measures}
+    for i, k in enumerate(keys):
+        g = voc.lookup(k) if voc else None
+        if g is None:
+            continue
+        rest = keys[i + 1:]
+        if not rest:
+            continue
+        f = _lookup(lay, rest)
+        if f is not None and f.name in measures:
+            return g, f
+    last = keys[-1] if keys else ""
+    for form, canonical in (voc.forms.items() if voc else ()):
+        if len(form) >= 2 and last.startswith(form) and len(last) > len(form):
+            f = _lookup(lay, (last[len(form):].lstrip("/"),))
+            if f is not None and f.name in measures:
+                return canonical, f
+    return None
+
+
+def _repeat(lay: Layout, keys: tuple[str, ...]) -> tuple[Field, int] | None:
+    if not keys:
+        return None
+    for rx, f in lay.repeats():
+        m = rx.match(keys[-1])
+        if m:
+            return f, int(m.group(1))
+    return None
+
+
+def map_columns(columns: list[Column], lay: Layout, rules: Rules, header_rows: list[int],
+                overrides: dict[str, str] | None = None) -> Mapping:
+    """Claims of ``lay`` on the header columns; ``overrides`` maps a header text (any level or the path,
+    normalized) to a field name (a clerk's mapping)."""
+    m = Mapping(lay, list(header_rows), [], columns=list(columns))
+    seen: dict[tuple, Claim] = {}
+    over = {norm_text(k): v for k, v in (overrides or {}).items()}
+    for col in columns:
+        sp = _split(col)
+        claim = None
+        forced = over.get(norm_text(col.text)) or over.get(norm_text(col.levels[-1]))
+        if forced:
+            if forced in ("", "-", "忽略"):
+                m.unused.append(col)
+                continue
+            claim = Claim(lay.field(forced), col, period=sp.period)
+        elif rules.is_comparison(col.levels[-1]) or any(rules.is_comparison(v) for v in col.levels[:-1]):
+            m.comparison.append(col)
+            continue
+        elif sp.only_period:
+            pv = next((f for f in lay.fields if f.period_value), None)
+            if pv is not None and sp.period is not None:
+                claim = Claim(pv, col, period=sp.period)
+        elif (grp := _group(lay, sp.keys)) is not None:
+            claim = Claim(grp[1], col, group=grp[0], period=sp.period)
+        elif (f := _lookup(lay, sp.keys)) is not None:
+            claim = Claim(f, col, period=sp.period)
+        elif (rep := _repeat(lay, sp.keys)) is not None:
+            claim = Claim(rep[0], col, period=sp.period, ordinal=rep[1])
+        if claim is None:
+            (m.personal if rules.is_personal(col.text) else m.unused).append(col)
+            continue
+        if claim.field.type != "personal_key" and rules.is_personal(col.text) and not forced and \
+                claim.field.type not in ("key", "seq", "township", "village", "county", "choice"):
+            m.personal.append(col)
+            continue
+        if claim.field.repeat and claim.ordinal is None:
+            claim.ordinal = 1
+        if claim.key in seen:
+            m.conflicts.append((seen[claim.key], claim))
+            continue
+        seen[claim.key] = claim
+        m.claims.append(claim)
+    return m
+
+
+def excluded(columns: list[Column], lay: Layout) -> bool:
+    """A header that rules this layout out (人编号 rules out the household-level roster)."""
+    if not lay.excludes:
+        return False
+    return any(norm_text(c.levels[-1]) in lay.excludes for c in columns)

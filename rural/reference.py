@@ -1,0 +1,104 @@
+"""Value vocabularies (code tables) from ``data/reference/vocab/*.csv``, shared by the loader and the pages.
+
+Each file lists one written form per line: ``规范名,写法,代码[,more attributes]``. The canonical name is
+what is stored and shown; canonical names keep the order of their first line, which is the display order
+of every page, export and summary.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rural.settings import reference_dir
+
+
+@lru_cache(maxsize=65536)
+def norm_text(text: str) -> str:
+    """Comparable form of a header or value: NFKC (full-width to half-width), no spaces, no leading ``*``,
+    no bracketed notes or units, lower case. ``'易返贫致贫户（监测对象）类型'`` → ``'易返贫致贫户类型'``."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lstrip("*★▲△")
+    t = re.sub(r"\([^()]*\)", "", t)
+    t = re.sub(r"\([^()]*\)", "", t)   # one level of nesting
+    t = re.sub(r"[“”\"'‘’《》]", "", t)
+    return t.strip("：:").lower()
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """One code table: written forms and codes → canonical names, in display order."""
+
+    name: str
+    order: tuple[str, ...]
+    forms: dict[str, str] = field(hash=False, compare=False)
+    codes: dict[str, str] = field(hash=False, compare=False)
+    attrs: dict[str, dict[str, str]] = field(hash=False, compare=False)
+
+    def lookup(self, text: str) -> str | None:
+        """The canonical name of a written form or a code; None when unknown."""
+        key = norm_text(text)
+        if key in self.forms:
+            return self.forms[key]
+        digits = re.sub(r"\.0+$", "", key)
+        if digits.isdigit() and self.codes:
+            for cand in dict.fromkeys((digits, digits.zfill(2), digits.zfill(4))):
+                if cand in self.codes:
+                    return self.codes[cand]
+            for n in range(len(digits) - 1, 1, -1):   # 0207 → 02: the code's family
+                if digits[:n] in self.codes:
+                    return self.codes[digits[:n]]
+        return None
+
+    def written(self) -> list[str]:
+        """Every written form, for messages and docs."""
+        return list(dict.fromkeys(self.order))
+
+    def rank(self, name: str) -> int:
+        """Display position; unknown names after the known ones."""
+        return self.order.index(name) if name in self.order else len(self.order)
+
+
+def _read_vocab(path: Path) -> Vocab:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    head, body = rows[0], rows[1:]
+    order, forms, codes, attrs = [], {}, {}, {}
+    for r in body:
+        r = [c.strip() for c in r] + [""] * (len(head) - len(r))
+        canonical, form, code = r[0], r[1] or r[0], r[2] if len(r) > 2 else ""
+        if canonical not in attrs:
+            order.append(canonical)
+            attrs[canonical] = {h: v for h, v in zip(head[2:], r[2:]) if v}
+            forms.setdefault(norm_text(canonical), canonical)
+        forms[norm_text(form)] = canonical
+        if code:
+            codes[code] = canonical
+    return Vocab(path.stem, tuple(order), forms, codes, attrs)
+
+
+@lru_cache(maxsize=8)
+def _vocabs(directory: str) -> dict[str, Vocab]:
+    d = Path(directory) / "vocab"
+    return {p.stem: _read_vocab(p) for p in sorted(d.glob("*.csv"))} if d.exists() else {}
+
+
+def vocab(name: str) -> Vocab:
+    """A vocabulary by file stem (``risk_types``, ``assistance_types`` …)."""
+    found = _vocabs(str(reference_dir()))
+    if name not in found:
+        raise KeyError(f"没有取值表 vocab/{name}.csv")
+    return found[name]
+
+
+def vocabs() -> dict[str, Vocab]:
+    return dict(_vocabs(str(reference_dir())))
+
+
+def display_order(name: str, values) -> list:
+    """``values`` sorted in the vocabulary's display order (unknown values last, in their given order)."""
+    v = vocab(name)
+    values = list(values)
+    return sorted(values, key=lambda x: (v.rank(x), values.index(x)))
