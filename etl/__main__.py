@@ -27,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     ld = sub.add_parser("load", help="载入一个或多个文件")
     ld.add_argument("files", nargs="+", type=Path)
     ld.add_argument("--db", help="数据库 URL（默认 DATABASE_URL 或 sqlite:///data/rural.db）")
-    ld.add_argument("--kind", help="数据类型：" + "、".join(KIND_LABEL))
+    ld.add_argument("--kind", help="数据类型：monitoring、income、employment、welfare_posts、assistance、platform、"
+                                   "projects、work、industry（或表格定义名，见 python -m etl formats）")
     ld.add_argument("--period", help="统计期：2023-04、2022、2023H1 或“2023年1-4月”")
     ld.add_argument("--map", action="append", default=[], metavar="列名=字段",
                     help="指定某列的含义（可重复），如 --map 人均可支配收入=人均纯收入；与 --kind 一起用，载入成功后保存为表头映射")
@@ -58,7 +59,6 @@ def cmd_sample(args, console: Console) -> int:
 def cmd_load(args, console: Console) -> int:
     from etl import mappings
     from etl.errors import LoadError
-    from etl.pipeline import load_file
     from rural.db import make_engine
 
     engine = make_engine(args.db)

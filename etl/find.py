@@ -85,7 +85,7 @@ def _title_like(cells: list[str]) -> bool:
 
 
 def find_tables(sheet: RawSheet, layouts: list[Layout], ref: Reference,
-                overrides: dict[str, dict[str, str]] | None = None) -> tuple[list[Table], list[Region]]:
+                overrides: dict[str, dict[str, str]] | None = None, context: str = "") -> tuple[list[Table], list[Region]]:
     """Every table of a sheet, top to bottom, and the non-empty regions no layout explains.
 
     ``overrides``: layout name → {header text: field} from a clerk's mapping; when given, only those
@@ -95,7 +95,7 @@ def find_tables(sheet: RawSheet, layouts: list[Layout], ref: Reference,
     tables, regions = [], []
     pos = 0
     while pos < n:
-        t = best_table(sheet, layouts, ref, pos, overrides)
+        t = best_table(sheet, layouts, ref, pos, overrides, context)
         if t is None:
             left = [r for r in range(pos, n) if _row(frame, r)]
             if left and (tables or pos > 0):
@@ -114,12 +114,17 @@ def find_tables(sheet: RawSheet, layouts: list[Layout], ref: Reference,
 
 
 def best_table(sheet: RawSheet, layouts: list[Layout], ref: Reference, start: int = 0,
-               overrides: dict[str, dict[str, str]] | None = None) -> Table | None:
-    """The best (layout, header block) starting within ``SCAN_ROWS`` rows of ``start``."""
+               overrides: dict[str, dict[str, str]] | None = None, context: str = "") -> Table | None:
+    """The best (layout, header block) starting within ``SCAN_ROWS`` rows of ``start``. A field the layout
+    may take from the title (救助类别 of a 农村低保 table) is looked for in the lines above the header,
+    the sheet name and ``context`` (the file name)."""
     frame = sheet.frame
     best: tuple[float, Table] | None = None
     limit = min(len(frame), start + SCAN_ROWS)
     tried = [lay for lay in layouts if not overrides or lay.name in overrides]
+    head_text = norm_text(" ".join(" ".join(_row(frame, x)) for x in range(start, limit)) + sheet.name + context)
+    titled = {lay.name for lay in tried if lay.title_words and any(norm_text(w) in head_text for w in lay.title_words)}
+    tried = [lay for lay in tried if not lay.title_words or lay.name in titled]
     for r in range(start, limit):
         cells = _row(frame, r)
         if len(cells) < 2 or meta_line(cells, ref.rules.meta_labels) is not None:
@@ -138,9 +143,14 @@ def best_table(sheet: RawSheet, layouts: list[Layout], ref: Reference, start: in
                     continue
                 m = map_columns(columns, lay, ref.rules, rows, (overrides or {}).get(lay.name))
                 m.forced = bool(overrides)
+                if not m.satisfied:
+                    above = " ".join(" ".join(_row(frame, x)) for x in range(start, r) if len(_row(frame, x)) <= 2)
+                    m.from_context(f"{above} {sheet.name} {context}")
                 if not m.satisfied or len(m.claims) < 2:
                     continue
-                score = m.score() - 0.1 * k
+                score = m.score() + 0.01 * k     # on a tie the deeper header: its extra rows are header text
+                if lay.name in titled:            # the title says what it is (统筹整合…计划)
+                    score += 2
                 if best is None or score > best[0]:
                     best = (score, _table(sheet, m, start, ref))
     return best[1] if best else None

@@ -45,7 +45,8 @@ def _field_row(f) -> str:
     variants = [v for v in f.raw_variants if v != f.name]
     kind = TYPE_TEXT.get(f.type, f.type)
     if f.vocab:
-        kind += f"（取值表 `vocab/{f.vocab}.csv`{'，未知取值按原文保存' if f.open_vocab else ''}）"
+        policy = {"keep": "，未知取值按原文保存", "exclude": "，未知取值的行不载入（载入报告中列出）"}.get(f.unknown, "")
+        kind += f"（取值表 `vocab/{f.vocab}.csv`{policy}）"
     if f.unit and f.type in ("money", "area"):
         kind += f"，默认单位{f.unit}"
     if f.repeat:

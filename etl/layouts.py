@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rural.reference import Vocab, norm_text, vocab
-from rural.settings import reference_dir
+from rural.settings import reference_path
 
 TYPES = ("text", "township", "village", "county", "seq", "key", "personal_key", "int", "money", "area", "pct", "date",
          "bool", "choice", "raw", "period")
@@ -54,9 +54,10 @@ class Field:
     variants: tuple[tuple[str, ...], ...] = ()   # normalized header paths (one element for a one-level header)
     unit: str = ""
     vocab: str | None = None
-    open_vocab: bool = False                     # unknown values kept as written (and reported), not refused
+    unknown: str = "error"                       # a value not in the vocabulary: error | keep (as written) | exclude (the row)
     repeat: tuple[str, ...] = ()                 # normalized patterns with {n}: 致贫/返贫风险{n}
     period_value: bool = False
+    from_title: bool = False                     # when no column has it: a vocabulary value in the title / sheet / file name
     total: str = "sum"
     raw_variants: tuple[str, ...] = ()           # as written in the layout file, for docs and templates
 
@@ -108,6 +109,8 @@ class Layout:
     group: Group | None = None
     item_columns: str = ""
     also_kinds: tuple[str, ...] = ()
+    exclude_empty: dict = field(default_factory=dict, hash=False, compare=False)   # field → reason
+    title_words: tuple[str, ...] = ()     # the layout applies only when the title / sheet / file name has one of these
     _index: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def field(self, name: str) -> Field:
@@ -164,6 +167,7 @@ class Rules:
     comparison_words: tuple[str, ...]
     personal_patterns: tuple[str, ...]
     personal_exceptions: tuple[str, ...]
+    part_words: tuple[str, ...]
     unit_synonyms: dict[str, str] = field(hash=False, compare=False)
     kind_labels: dict[str, str] = field(hash=False, compare=False)
 
@@ -199,9 +203,10 @@ def _field(d: dict, sets: dict[str, list[str]], where: str) -> Field:
         raise ValueError(f"{where}：字段“{d.get('name')}”的类型“{kind}”不在 {', '.join(TYPES)} 中")
     paths, raw = _paths([d["name"], *d.get("variants", [])], sets)
     return Field(name=d["name"], type=kind, required=bool(d.get("required", True)), variants=paths,
-                 unit=d.get("unit", ""), vocab=d.get("vocab"), open_vocab=bool(d.get("open_vocab", False)),
+                 unit=d.get("unit", ""), vocab=d.get("vocab"), unknown=d.get("unknown", "error"),
                  repeat=tuple(norm_text(p.replace("{n}", "§")).replace("§", "{n}") for p in d.get("repeat", [])),
-                 period_value=bool(d.get("period_value", False)), total=d.get("total", "sum"), raw_variants=raw)
+                 period_value=bool(d.get("period_value", False)), from_title=bool(d.get("from_title", False)),
+                 total=d.get("total", "sum"), raw_variants=raw)
 
 
 def _item_fields(name: str) -> list[Field]:
@@ -232,7 +237,7 @@ class Reference:
     def for_kind(self, kind: str | None) -> list[Layout]:
         if not kind:
             return list(self.layouts)
-        chosen = [lay for lay in self.layouts if kind in (lay.kind, lay.name, *lay.also_kinds)]
+        chosen = [lay for lay in self.layouts if kind in (lay.kind, lay.name, lay.module, *lay.also_kinds)]
         if not chosen:
             raise KeyError(f"未知的数据类型“{kind}”（可用：{'、'.join(self.kinds())}）")
         return chosen
@@ -249,19 +254,25 @@ def _rules(raw: dict) -> Rules:
         meta_labels=tuple(raw.get("meta_labels", [])), county_level_words=frozenset(words("county_level_words")),
         column_number_marks=frozenset(raw.get("column_number_marks", [])),
         comparison_words=tuple(raw.get("comparison_words", [])), personal_patterns=tuple(raw.get("personal_patterns", [])),
-        personal_exceptions=tuple(raw.get("personal_exceptions", [])), unit_synonyms=dict(raw.get("unit_synonyms", {})),
+        personal_exceptions=tuple(raw.get("personal_exceptions", [])), part_words=tuple(raw.get("part_words", [])), unit_synonyms=dict(raw.get("unit_synonyms", {})),
         kind_labels=dict(raw.get("kind_labels", {})))
 
 
+def _toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"参考数据文件 {path} 格式有误：{exc}（请改正后重试）") from None
+
+
 @lru_cache(maxsize=8)
-def _load(directory: str) -> Reference:
-    d = Path(directory)
-    rules_raw = tomllib.loads((d / "rules.toml").read_text(encoding="utf-8"))
+def _load(rules_file: str, layouts_dir: str) -> Reference:
+    rules_raw = _toml(Path(rules_file))
     sets = rules_raw.get("variant_sets", {})
     common = [_field(f, sets, "rules.toml") for f in rules_raw.get("common_fields", [])]
     layouts = []
-    for path in sorted((d / "layouts").glob("*.toml")):
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    for path in sorted(Path(layouts_dir).glob("*.toml")):
+        raw = _toml(path)
         where = f"layouts/{path.name}"
         fields = [_field(f, sets, where) for f in raw.get("fields", [])]
         if raw.get("item_columns"):
@@ -278,7 +289,8 @@ def _load(directory: str) -> Reference:
                      county_level=bool(raw.get("county_level", False)),
                      any_of=tuple(any_of), excludes=tuple(norm_text(x) for x in raw.get("excludes", [])),
                      grain=raw.get("grain", ""), group=group, item_columns=raw.get("item_columns", ""),
-                     also_kinds=tuple(raw.get("also_kinds", [])))
+                     also_kinds=tuple(raw.get("also_kinds", [])), exclude_empty=dict(raw.get("exclude_empty", {})),
+                     title_words=tuple(raw.get("title_words", [])))
         _check(lay, where)
         layouts.append(lay)
     return Reference(tuple(layouts), _rules(rules_raw))
@@ -286,7 +298,7 @@ def _load(directory: str) -> Reference:
 
 def _check(lay: Layout, where: str) -> None:
     names = {f.name for f in lay.fields}
-    named = [*lay.label_fields, *(n for group in lay.any_of for n in group)]
+    named = [*lay.label_fields, *(n for group in lay.any_of for n in group), *lay.exclude_empty]
     if lay.group:
         named += [lay.group.key, *lay.group.measures]
     for f in lay.fields:
@@ -301,7 +313,7 @@ def _check(lay: Layout, where: str) -> None:
 
 def reference() -> Reference:
     """The layouts and rules of the reference folder (``RURAL_REFERENCE_DIR`` or ``data/reference``)."""
-    return _load(str(reference_dir()))
+    return _load(str(reference_path("rules.toml")), str(reference_path("layouts")))
 
 
 

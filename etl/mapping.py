@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -44,6 +45,8 @@ class Claim:
     group: str | None = None        # canonical group value (wide layouts)
     period: tuple | None = None     # header period tag (see rural.periods.header_period)
     ordinal: int | None = None      # repeated group member (1 = main)
+    constant: str | None = None     # no column: the value the title, sheet or file name gives (农村低保)
+    specific: float = 0.0           # how much of the header the match used (to settle two columns for one field)
 
     @property
     def col(self) -> int:
@@ -113,7 +116,9 @@ class Mapping:
         """How well the layout explains the header: required fields count most; more fields, better."""
         s = 0.0
         for c in self.claims:
-            if c.field.type == "seq" or c.field.name == "县":
+            if c.constant is not None:       # a value from the title satisfies, it does not explain a column
+                s += 0.5
+            elif c.field.type == "seq" or c.field.name == "县":
                 s += 0.25
             else:
                 s += 3.0 if c.field.required else 1.0
@@ -121,7 +126,20 @@ class Mapping:
 
     def read_columns(self, need_key: bool) -> list[int]:
         """Sheet columns to read: every claim, except the personal key unless it is needed."""
-        return sorted({c.col for c in self.claims if not c.field.personal or need_key})
+        return sorted({c.col for c in self.claims if c.col >= 0 and (not c.field.personal or need_key)})
+
+    def from_context(self, text: str) -> bool:
+        """Fill missing ``from_title`` fields from ``text`` (titles, sheet name, file name); True if any was."""
+        added = False
+        for name in self.missing():
+            f = self.layout.field(name) if self.layout.has(name) else None
+            if f is None or not f.from_title:
+                continue
+            value = _find_value(f, text)
+            if value is not None:
+                self.claims.append(Claim(f, Column(-1, (f"（{value}，见标题）",), "标题"), constant=value))
+                added = True
+        return added
 
 
 # ---------------------------------------------------------------------------------- header paths
@@ -176,10 +194,13 @@ class _Split:
     keys: tuple[str, ...]
     period: tuple | None
     only_period: bool
+    plain: tuple[str, ...] = ()     # the levels normalized with nothing taken out (年度 is a field, not a period)
+    current: bool = False           # 本年累计 / 本年 / 本期: the report's own period
 
 
+@lru_cache(maxsize=65536)
 def _split(column: Column) -> _Split:
-    keys, period = [], None
+    keys, period, current = [], None, False
     for v in column.levels:
         text = unicodedata.normalize("NFKC", v)
         inner = re.findall(r"\(([^()]*)\)", text)
@@ -190,22 +211,33 @@ def _split(column: Column) -> _Split:
                 tag = tag or t2
         if tag is not None and tag[0] not in ("annual", "current"):
             period = tag
+        current = current or (tag is not None and tag[0] == "current")
         key = strip_unit(norm_text(rest)) if rest else ""
         if key:
             keys.append(key)
-    return _Split(tuple(keys), period, not keys)
+    plain = tuple(k for k in (strip_unit(norm_text(v)) for v in column.levels) if k)
+    return _Split(tuple(keys), period, not keys, plain, current)
 
 
 def _lookup(lay: Layout, keys: tuple[str, ...]) -> Field | None:
+    found = _lookup_spec(lay, keys)
+    return found[0] if found else None
+
+
+def _lookup_spec(lay: Layout, keys: tuple[str, ...]) -> tuple[Field, float] | None:
+    """The field a header path names, and how specific the match is: the levels it used, plus a half when
+    the levels it left out are themselves this layout's words (城镇公益性岗位 above 岗位补贴)."""
     idx = lay.by_variant()
     for start in range(len(keys)):           # the whole path first, then shorter suffixes
         f = idx.get(keys[start:])
         if f is not None:
-            return f
+            dropped = keys[:start]
+            bonus = 0.5 if dropped and all((k,) in idx for k in dropped) else 0
+            return f, len(keys) - start + bonus
     if len(keys) >= 2:                        # 城镇新增就业 + 目标任务 written as one
         f = idx.get(("".join(keys[-2:]),))
         if f is not None:
-            return f
+            return f, 2.0
     return None
 
 
@@ -263,14 +295,16 @@ def map_columns(columns: list[Column], lay: Layout, rules: Rules, header_rows: l
         elif rules.is_comparison(col.levels[-1]) or any(rules.is_comparison(v) for v in col.levels[:-1]):
             m.comparison.append(col)
             continue
-        elif sp.only_period:
+        elif sp.only_period and lay.by_variant().get(sp.plain) is None:
             pv = next((f for f in lay.fields if f.period_value), None)
-            if pv is not None and sp.period is not None:
+            if pv is not None and (sp.period is not None or sp.current):
                 claim = Claim(pv, col, period=sp.period)
         elif (grp := _group(lay, sp.keys)) is not None:
             claim = Claim(grp[1], col, group=grp[0], period=sp.period)
-        elif (f := _lookup(lay, sp.keys)) is not None:
-            claim = Claim(f, col, period=sp.period)
+        elif sp.plain != sp.keys and (f := lay.by_variant().get(sp.plain)) is not None:
+            claim = Claim(f, col, specific=len(sp.plain))
+        elif (found := _lookup_spec(lay, sp.keys)) is not None:
+            claim = Claim(found[0], col, period=sp.period, specific=found[1])
         elif (rep := _repeat(lay, sp.keys)) is not None:
             claim = Claim(rep[0], col, period=sp.period, ordinal=rep[1])
         if claim is None:
@@ -283,11 +317,32 @@ def map_columns(columns: list[Column], lay: Layout, rules: Rules, header_rows: l
         if claim.field.repeat and claim.ordinal is None:
             claim.ordinal = 1
         if claim.key in seen:
-            m.conflicts.append((seen[claim.key], claim))
+            old = seen[claim.key]
+            if claim.specific == old.specific:
+                m.conflicts.append((old, claim))
+            elif claim.specific > old.specific:      # the other column only shares a last word (岗位数)
+                m.claims[m.claims.index(old)] = claim
+                seen[claim.key] = claim
+                m.unused.append(old.column)
+            else:
+                m.unused.append(col)
             continue
         seen[claim.key] = claim
         m.claims.append(claim)
     return m
+
+
+def _find_value(f: Field, text: str) -> str | None:
+    """The vocabulary value a title names (the longest written form found in it)."""
+    voc = f.vocabulary()
+    if voc is None:
+        return None
+    t = norm_text(text)
+    best = None
+    for form, canonical in voc.forms.items():
+        if len(form) >= 2 and form in t and (best is None or len(form) > len(best[0])):
+            best = (form, canonical)
+    return best[1] if best else None
 
 
 def excluded(columns: list[Column], lay: Layout) -> bool:

@@ -66,31 +66,45 @@ def parser_for(claim: Claim, table: Table):
             found = voc.lookup(text)
             if found is not None:
                 return found
-            if f.open_vocab:
+            if f.unknown == "keep":
                 return parse.parse_text(text)
+            if f.unknown == "exclude":
+                return UNKNOWN
             raise ValueError(f"不是可识别的{f.name}（可用：{'、'.join(voc.order)}）")
 
         return choice
     return None
 
 
-def normalize(table: Table, rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+NUMBERS = ("int", "money", "area", "pct")
+UNKNOWN = "\x00未识别"      # a value outside a vocabulary whose field excludes such rows
+
+
+def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed values of every claim over ``rows`` (a slice of the sheet frame); columns named by
-    :attr:`etl.mapping.Claim.name`. Problems name the file, sheet, row, header, cell and value."""
+    :attr:`etl.mapping.Claim.name`. The label cells of ``totals`` rows (合计, 小计 …) are read when they can
+    be and kept as text otherwise, never an error. Problems name the file, sheet, row, header, cell and value."""
     out = pd.DataFrame(index=rows.index)
     problems: list[Problem] = []
-    sheet = table.sheet
+    in_totals = rows.index.isin(totals or [])
     for claim in table.mapping.claims:
+        if claim.constant is not None:
+            out[claim.name] = pd.Series(claim.constant, index=rows.index, dtype=object).where(~in_totals, None)
+            continue
         raw = rows[claim.col] if claim.col in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="string")
         f = claim.field
         fn = parser_for(claim, table)
         if fn is None:
             values = parse.clean_series(raw)
             if f.type in ("key", "personal_key"):
-                problems += _scientific(values, claim, table, file)
+                problems += _scientific(values[~in_totals], claim, table, file)
             out[claim.name] = values
             continue
-        values, errors = parse.parse_series(raw, fn)
+        labels = f.type not in NUMBERS and in_totals.any()
+        values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn)
+        if labels:
+            tv, te = parse.parse_series(raw[in_totals], fn)
+            values.loc[in_totals] = tv.where(te.isna(), parse.clean_series(raw[in_totals]).astype(object))
         bad = errors.notna()
         for i in errors.index[bad][:MAX_CELL_PROBLEMS]:
             problems.append(cell_problem(str(errors[i]), file, table, i, claim, raw[i]))
@@ -99,7 +113,6 @@ def normalize(table: Table, rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame
             for i in values.index[neg][:MAX_CELL_PROBLEMS]:
                 problems.append(cell_problem("不能为负数", file, table, i, claim, raw[i]))
         out[claim.name] = values
-    del sheet
     return out, problems
 
 

@@ -23,7 +23,7 @@ from etl import mappings as saved_mappings
 from etl.errors import LoadError, Problem
 from etl.find import Region, Table, classify_notes, find_tables, guess_header, near_misses
 from etl.layouts import Layout, Reference, kind_label, reference
-from etl.normalize import normalize
+from etl.normalize import UNKNOWN, normalize
 from etl.read import RawSheet
 from etl.reshape import long_frame, split_periods
 from etl.sources import module_for
@@ -151,11 +151,11 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
             if info.hidden:
                 skipped.append(f"{info.name}（隐藏的工作表，未读取）")
                 continue
-            sheet = _read_sheet(wb, info.index, layouts, ref, len(data), saved, columns_map)
+            sheet = _read_sheet(wb, info.index, layouts, ref, len(data), saved, columns_map, Path(path.name).stem)
             read.append(sheet)
             overrides = _overrides(sheet, layouts, ref, saved, columns_map, kind)
             tables, regions = find_tables(sheet, overrides[0] if overrides else layouts, ref,
-                                          overrides[1] if overrides else None)
+                                          overrides[1] if overrides else None, Path(path.name).stem)
             if not tables:
                 if sheet.frame.notna().to_numpy().any():
                     skipped.append(info.name)
@@ -218,14 +218,15 @@ class _InProcess:
         return RawSheet(s.name, s.frame.copy(), s.first_row, list(s.columns), s.hidden)
 
 
-def _read_sheet(wb, index: int, layouts, ref, size: int, saved, columns_map) -> RawSheet:
+def _read_sheet(wb, index: int, layouts, ref, size: int, saved, columns_map, context: str = "") -> RawSheet:
     """The whole sheet for small files; for large ones only the columns a recognised layout needs
     (found on the sheet's first rows), plus the personal ones for the row fingerprint, never returned."""
     if size <= SMALL_FILE:
         return _framed(wb.load(index, None, fingerprint=None))
     head = _framed(wb.peek(index, 80))
     overrides = _overrides(head, layouts, ref, saved, columns_map, None)
-    tables, _ = find_tables(head, overrides[0] if overrides else layouts, ref, overrides[1] if overrides else None)
+    tables, _ = find_tables(head, overrides[0] if overrides else layouts, ref, overrides[1] if overrides else None,
+                            context)
     if not tables:
         return _framed(wb.load(index, None, fingerprint=None))
     cols, fp = set(), set()
@@ -280,8 +281,22 @@ def _no_table(name: str, sheets: list[RawSheet], layouts, ref: Reference) -> lis
 
 
 # ------------------------------------------------------------------------------------ a table
-def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: Settings, ref: Reference,
-                notes: list[str]) -> list[SheetPlan]:
+@dataclass
+class Extracted:
+    """A table's detail rows, typed, one column per claim (``金额@城市低保``, ``完成数#ytd:None:4``), checked."""
+
+    table: Table
+    frame: pd.DataFrame
+    rows: pd.Series                 # 1-based sheet row of each detail row
+    skipped: list[str]              # totals, subtotals, 其中, notes, footers: one line each
+    account: dict
+    raw: pd.DataFrame               # the text cells of the body rows (for messages)
+    fingerprint: pd.Series | None
+
+
+def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracted:
+    """Classify, normalize and validate one table's rows; raises :class:`LoadError` with every problem."""
+    ref = ref or reference()
     sheet, lay, rules = t.sheet, t.layout, ref.rules
     problems = conflicts(t, file)
     region = sheet.frame.iloc[t.start:t.end]
@@ -289,17 +304,34 @@ def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: 
     account = {"read": len(rows)}
     marks = classify_notes(rows, ref)
     body = rows.drop(index=list(marks))
-    part_words = frozenset(norm_text(w) for w in ("其中",))
+    part_words = frozenset(norm_text(w) for w in ref.rules.part_words)
     classes = classify(t, body, rules, part_words)
-    typed, more = normalize(t, body, file)
+    body = _fill_merged_townships(t, body, classes)
+    typed, more = normalize(t, body, file, classes.total + classes.subtotal + classes.part)
     problems += more
     not_detail = set(classes.total) | set(classes.subtotal) | set(classes.part)
     detail = body.index[~body.index.isin(list(not_detail))]
-    module = module_for(lay)
-    handled = set(getattr(module, "HANDLES_EMPTY", ()))
-    problems += required_cells(t, typed, detail, file, handled)
+    excluded = {}
+    for c in t.mapping.claims:      # rows whose value is not in the field's vocabulary, when the field says so
+        if c.field.unknown == "exclude" and c.name in typed:
+            odd = detail[(typed.loc[detail, c.name] == UNKNOWN).to_numpy()]
+            if len(odd):
+                names = "、".join(dict.fromkeys(str(v) for v in body.loc[odd, c.col].dropna()))[:200]
+                excluded[f"不是{lay.label}的{c.field.name}（{names}；见 vocab/{c.field.vocab}.csv）"] = odd
+                detail = detail.difference(odd)
+    for name, reason in lay.exclude_empty.items():
+        for c in t.mapping.claimed(name):
+            empty = detail[typed.loc[detail, c.name].isna().to_numpy()]
+            if len(empty):
+                excluded[reason] = empty
+                detail = detail.difference(empty)
+    if excluded and len(detail) == 0 and not problems:
+        reason = next(iter(excluded))
+        raise LoadError(Problem(f"表中没有可载入的行：每一行都是{reason}", file=file, sheet=sheet.name,
+                                row=sheet.sheet_row(t.header_rows[0]), hint=f"请确认这是{lay.label}"))
+    problems += required_cells(t, typed, detail, file, set(lay.exclude_empty))
     fp = getattr(sheet, "fingerprint", None)
-    fp = fp if fp is not None else _fingerprint(body)
+    fp = fp if fp is not None else _fingerprint(body, t)
     problems += identical_rows(t, fp, detail, file)
     total_problems, orphans = check_totals(t, typed, classes, detail, rules, file, body)
     problems += total_problems
@@ -313,40 +345,68 @@ def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: 
     if problems:
         raise LoadError(problems)
     account |= {"totals": len(classes.total), "subtotals": len(classes.subtotal), "parts": len(classes.part),
-                "notes": sum(v == "note" for v in marks.values()), "footers": sum(v == "footer" for v in marks.values())}
+                "notes": sum(v == "note" for v in marks.values()), "footers": sum(v == "footer" for v in marks.values()),
+                "excluded": {reason: len(idx) for reason, idx in excluded.items()}}
+    for reason, idx in excluded.items():
+        key = next((c.name for c in t.mapping.claimed("户编号")), None)
+        households = f"，{typed.loc[idx, key].nunique():,}户" if key and lay.person_level else ""
+        account.setdefault("excluded_notes", []).append(
+            f"工作表“{sheet.name}”：{len(idx):,}行{households}是{reason}，未计入")
     skipped = [f"第{sheet.sheet_row(i)}行（合计行，已与明细核对一致）" for i in classes.total]
     skipped += [f"第{sheet.sheet_row(i)}行（小计行，已核对）" for i in classes.subtotal]
     skipped += [f"第{sheet.sheet_row(i)}行（“其中”分项行，未计入）" for i in classes.part]
-    skipped += [f"第{sheet.sheet_row(i)}行（{'注释' if v == 'note' else '落款'}行）" for i, v in marks.items()]
+    skipped += [f"第{sheet.sheet_row(i)}行（{'注释' if v == 'note' else '落款'}行）" for i, v in sorted(marks.items())]
     typed = typed.loc[detail]
-    carry = pd.DataFrame({"_row": [sheet.sheet_row(i) for i in detail]}, index=detail)
-    carry["_fp"] = fp.reindex(detail).to_numpy() if fp is not None else None
+    sheet_rows = pd.Series([sheet.sheet_row(i) for i in detail], index=detail)
+    return Extracted(t, typed, sheet_rows, skipped, account, body, fp)
+
+
+def _fill_merged_townships(t: Table, body: pd.DataFrame, classes) -> pd.DataFrame:
+    """Village rows under a township written once (a merged cell): the township carries down to them."""
+    town, village = t.mapping.claimed("乡镇"), t.mapping.claimed("行政村")
+    if not town or not village or town[0].col not in body.columns or village[0].col not in body.columns:
+        return body
+    tc, vc = town[0].col, village[0].col
+    gaps = body[tc].isna() & body[vc].notna() & ~body.index.isin(classes.total)
+    if not gaps.any():
+        return body
+    body = body.copy()
+    filled = body[tc].where(~body.index.isin(classes.total)).ffill()
+    body.loc[gaps, tc] = filled[gaps]
+    return body
+
+
+def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: Settings, ref: Reference,
+                notes: list[str]) -> list[SheetPlan]:
+    ex = extract_table(t, file, ref)
+    lay, sheet = t.layout, t.sheet
+    carry = pd.DataFrame({"_row": ex.rows}, index=ex.frame.index)
+    carry["_fp"] = ex.fingerprint.reindex(ex.frame.index).to_numpy() if ex.fingerprint is not None else None
     title_period = _title_period(t, file)
     out = []
-    for tag, part, claims in split_periods(typed, t.mapping):
+    for tag, part, claims in split_periods(ex.frame, t.mapping):
         frame = long_frame(part, claims, t.mapping, carry)
         for code, rows_of in _periods_of(frame, tag, t, title_period, forced, file):
             code = _fit_period(code, lay, file, sheet.name)
             if periods.end_date(code) > today:
                 raise LoadError(Problem(f"统计期{periods.label(code)}尚未结束，是未来日期", file=file, sheet=sheet.name,
                                         value=code))
-            future = future_dates(t, _typed_dates(typed, rows_of), rows_of.index.intersection(typed.index),
-                                  periods.end_date(code) if lay.periods != "library" else today, file, body)
+            end = periods.end_date(code) if lay.periods != "library" else today
+            future = future_dates(t, ex.frame, rows_of.index.unique().intersection(ex.frame.index), end, file, ex.raw)
             if future:
                 raise LoadError(future)
-            out += _build(t, rows_of, code, file, settings, account, skipped, notes)
+            out += _build(t, rows_of, code, file, settings, ex.account, ex.skipped, notes)
     _report_columns(t, notes, file)
     return out
 
 
-def _typed_dates(typed: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    return typed
-
-
-def _fingerprint(body: pd.DataFrame) -> pd.Series:
+def _fingerprint(body: pd.DataFrame, t: Table) -> pd.Series:
+    """Each row's hash over its cells, 序号 aside (what "identical in every cell" is judged by)."""
     from pandas.util import hash_pandas_object
 
-    return hash_pandas_object(body.astype("string"), index=False)
+    seq = {c.col for c in t.mapping.claims if c.field.type == "seq"}
+    cols = [c for c in body.columns if c not in seq]
+    return hash_pandas_object(body[cols].astype("string"), index=False)
 
 
 def _build(t: Table, frame: pd.DataFrame, code: str, file: str, settings: Settings, account: dict,
@@ -361,24 +421,24 @@ def _build(t: Table, frame: pd.DataFrame, code: str, file: str, settings: Settin
         words = reference().rules.county_level_words
         county_row = facts["township"].map(lambda v: isinstance(v, str) and norm_text(v) in words, na_action="ignore")
         facts.loc[county_row.fillna(False).astype(bool), "township"] = None
-    report = dict(account)
+    report = {k: v for k, v in account.items() if k != "excluded_notes"}
+    report["excluded"] = dict(account.get("excluded", {})) | dict(ctx.excluded)
     report["loaded"] = report["read"] - sum(report.get(k, 0) for k in ("totals", "subtotals", "parts", "notes", "footers")) \
-        - sum(ctx.excluded.values())
-    report["excluded"] = dict(ctx.excluded)
+        - sum(report["excluded"].values())
     report["facts"] = len(facts)
     report["layout"] = lay.name
     report["header"] = t.header_row_numbers()
     report["unused"] = [c.text for c in t.mapping.unused]
     report["personal"] = [c.text for c in t.mapping.personal]
     report["comparison"] = [c.text for c in t.mapping.comparison]
-    skipped = skipped + [f"{reason}：{n:,}行" for reason, n in ctx.excluded.items()]
+    skipped = skipped + [f"{reason}：{n:,}行" for reason, n in report["excluded"].items()]
     plans = [SheetPlan(ctx.kind or lay.kind, ctx.label or lay.label, t.sheet.name, code, facts, report["read"], skipped,
                        ctx.warnings, report=report, extra=ctx.extra, layout=lay.name, header=t.mapping.columns)]
     for extra_plan in ctx.also:
         extra_plan.report = dict(report) | {"facts": len(extra_plan.facts)}
         extra_plan.rows_read, extra_plan.skipped = report["read"], skipped
         plans.append(extra_plan)
-    notes += ctx.notes
+    notes += [n for n in account.get("excluded_notes", []) if n not in notes] + ctx.notes
     return [p for p in plans if len(p.facts) or p is plans[0]]
 
 
@@ -565,6 +625,7 @@ def _resolve_townships(engine, settings, county: str, plan: SheetPlan, file: str
     reference_list = settings.townships_of(county)
     known = list(dict.fromkeys(reference_list + list(db)))
     authority = bool(reference_list) or any(s in ("reference", "roster") for s in db.values())
+    _split_township_village(plan, known if authority else [])
     names = plan.facts["township"].dropna().astype(str)
     problems = []
     for name in names.unique():
@@ -585,6 +646,24 @@ def _resolve_townships(engine, settings, county: str, plan: SheetPlan, file: str
     present = names.unique()
     count = len(set(known) | set(new))
     plan.scope = str(present[0]) if len(present) == 1 and plan.facts["township"].notna().all() and count > 1 else COUNTY_WIDE
+
+
+def _split_township_village(plan: SheetPlan, known: list[str]) -> None:
+    """A place written as township and village in one cell (``雨露白族乡万家坝村``): the known township at
+    its start, the rest its village (when the row has no village of its own)."""
+    facts = plan.facts
+    names = facts["township"].dropna().astype(str)
+    for name in names.unique():
+        if name in known:
+            continue
+        head = max((k for k in known if name.startswith(k) and len(name) > len(k)), key=len, default=None)
+        if head is None:
+            continue
+        rows = names.index[names == name]
+        facts.loc[rows, "township"] = head
+        if "village" in facts:
+            empty = facts.loc[rows, "village"].isna()
+            facts.loc[rows[empty.to_numpy()], "village"] = name[len(head):]
 
 
 def _no_duplicate_sheets(plans: list[SheetPlan], file: str) -> None:
@@ -647,3 +726,24 @@ def list_batches(engine: Engine) -> pd.DataFrame:
 
 __all__ = ["Context", "FilePlan", "FileResult", "SheetPlan", "guess_header", "kind_label", "list_batches",
            "load_file", "plan_file", "sha256_of"]
+
+
+def tables_in(path: Path, data: bytes | None = None, kind: str | None = None) -> list[Table]:
+    """The recognised tables of every visible sheet of a file (for tests and previews)."""
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    ref = reference()
+    out = []
+    with _open_workbook(path.name, data) as wb:
+        for info in wb.sheets:
+            if not info.hidden:
+                out += find_tables(_framed(wb.load(info.index)), ref.for_kind(kind), ref, context=path.stem)[0]
+    return out
+
+
+def extract_file(path: Path, kind: str | None = None, index: int = 0, data: bytes | None = None) -> Extracted:
+    """The ``index``-th table of a file, extracted (read → find → map → normalize → validate)."""
+    tables = tables_in(path, data, kind)
+    if len(tables) <= index:
+        raise LoadError(Problem("没有找到可识别的表格", file=Path(path).name))
+    return extract_table(tables[index], Path(path).name)

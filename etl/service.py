@@ -57,6 +57,7 @@ class Unplaced:
     header_rows: list[int]
     columns: list[Column]
     guesses: list[tuple[str, dict[str, str]]]           # (layout name, {column text: field}) closest first
+    samples: dict[str, str] = field(default_factory=dict)   # column text → first values (never a personal column's)
 
 
 @dataclass
@@ -162,16 +163,46 @@ def unplaced_sheets(name: str, data: bytes, kind: str | None = None, only: set[s
                     rows, cols = found
                 guesses = [(m.layout.name, {c.column.text: c.field.name for c in m.claims if c.field.type != "seq"})
                            for m, _ in near]
-                out.append(Unplaced(info.name, [sheet.sheet_row(r) for r in rows], cols, guesses))
+                out.append(Unplaced(info.name, [sheet.sheet_row(r) for r in rows], cols, guesses,
+                                    _samples(sheet, rows, cols, ref)))
     except LoadError:
         return []
     return out
 
 
+def _samples(sheet, rows: list[int], cols: list[Column], ref) -> dict[str, str]:
+    """The first few values under each column, so the clerk sees what it holds; personal columns show none."""
+    frame = sheet.frame.iloc[rows[-1] + 1: rows[-1] + 6]
+    out = {}
+    for c in cols:
+        if ref.rules.is_personal(c.text):
+            out[c.text] = "（个人信息，不显示）"
+        elif c.col in frame.columns:
+            vals = [str(v) for v in frame[c.col].dropna().tolist()[:3]]
+            out[c.text] = "、".join(v[:20] for v in vals)
+    return out
+
+
+def layout_choices(kind: str | None = None) -> dict[str, str]:
+    """Layout name → label, for the clerk's choice of what a sheet is."""
+    return {lay.name: lay.label for lay in reference().layouts}
+
+
+def layout_fields(layout: str) -> list[tuple[str, bool]]:
+    """(field, required) of a layout, required first, for the clerk's mapping form."""
+    lay = reference().layout(layout)
+    fields = [f for f in lay.fields if f.type not in ("seq",) and f.name != "县"]
+    return [(f.name, f.required) for f in sorted(fields, key=lambda f: not f.required)]
+
+
 def save_mapping(engine: Engine, name: str, data: bytes, sheet: str, layout: str, fields: dict[str, str]) -> int:
-    """Save a clerk's mapping for a sheet of an upload (by its header signature)."""
+    """Save a clerk's mapping for a sheet of an upload (by its header signature); the mapping must make the
+    sheet load (checked first), so a saved mapping is never a broken one."""
     for u in unplaced_sheets(name, data, None):
         if u.sheet == sheet:
+            check = inspect_upload(engine, name, data, layout, None, columns_map=fields)
+            if check.errors:
+                raise LoadError(check.errors)
             return mappings.save(engine, u.columns, layout, fields, example_file=Path(name).name)
     raise LoadError(Problem(f"工作表“{sheet}”没有可保存的表头", file=Path(name).name))
 

@@ -40,23 +40,33 @@ def label_claims(table: Table) -> list[Claim]:
     return [c for c in table.mapping.claims if c.field.name in names]
 
 
+def label_columns(table: Table, rows: pd.DataFrame) -> list[int]:
+    """Columns whose text labels the rows: the layout's label fields, 序号, and unread text columns on the
+    left of the first number column (合计 may stand in any of them)."""
+    cols = [c.col for c in label_claims(table) if c.col in rows.columns]
+    numeric = [c.col for c in table.mapping.claims if c.field.type in ("int", "money", "area", "pct", "raw") and c.col >= 0]
+    claimed = {c.col for c in table.mapping.claims}
+    first = min(numeric, default=-1)
+    cols += [c for c in rows.columns if c < first and c not in claimed]
+    return list(dict.fromkeys(cols))
+
+
 def classify(table: Table, rows: pd.DataFrame, rules: Rules, part_words: frozenset[str]) -> RowClasses:
-    """Totals, subtotals and 其中 rows, from the label columns' text."""
+    """Totals, subtotals and 其中 rows, from the label columns' text (judged once per distinct value)."""
+    import numpy as np
+
     out = RowClasses()
-    keys = []
-    for c in label_claims(table):
-        if c.col in rows.columns:
-            keys.append(rows[c.col].astype("string").map(lambda v: norm_text(v) if isinstance(v, str) else v,
-                                                           na_action="ignore"))
-    if not keys:
-        return out
-    total = pd.Series(False, index=rows.index)
-    sub = pd.Series(False, index=rows.index)
-    part = pd.Series(False, index=rows.index)
-    for k in keys:
-        total |= k.map(lambda v: rules.is_total(v), na_action="ignore").fillna(False).astype(bool)
-        sub |= k.map(lambda v: rules.is_subtotal(v), na_action="ignore").fillna(False).astype(bool)
-        part |= k.map(lambda v: any(v.startswith(w) for w in part_words), na_action="ignore").fillna(False).astype(bool)
+    total = np.zeros(len(rows), dtype=bool)
+    sub, part = total.copy(), total.copy()
+    for col in label_columns(table, rows):
+        codes, uniques = pd.factorize(rows[col], use_na_sentinel=True)
+        keys = [norm_text(str(u)) for u in uniques]
+        flags = np.array([(rules.is_total(k), rules.is_subtotal(k), any(k.startswith(w) for w in part_words))
+                          for k in keys] + [(False, False, False)], dtype=bool).reshape(-1, 3)
+        picked = flags[codes]          # code -1 (empty) takes the last, all-False row
+        total |= picked[:, 0]
+        sub |= picked[:, 1]
+        part |= picked[:, 2]
     out.part = list(rows.index[part])
     out.subtotal = list(rows.index[sub & ~part])
     out.total = list(rows.index[total & ~sub & ~part])

@@ -21,7 +21,7 @@ from rural import charts, indicators as ind, periods
 from rural.indicators import Scope
 from rural.labels import display
 from rural.numbers import scaled_text
-from rural.settings import get_settings, reference_dir
+from rural.settings import get_settings, reference_path
 
 Progress = Callable[[str, float], None]
 LEVEL_WORD = {"green": "正常", "amber": "关注", "red": "滞后"}
@@ -52,7 +52,7 @@ def mu(v) -> str:
 
 # ------------------------------------------------------------------------------ content
 def templates(path: Path | None = None) -> dict:
-    path = path or reference_dir() / "briefing.toml"
+    path = path or reference_path("briefing.toml")
     if not path.exists():
         from rural.settings import ROOT
 

@@ -20,6 +20,7 @@ from rural.db import (
     Project, Township, Village, WelfarePost, WorkRecord,
 )
 from rural.numbers import fen_to_wan, per_capita_yuan, rate_pct, ratio_pct
+from rural.reference import display_order
 from rural.settings import get_settings
 
 B = LoadBatch.__table__
@@ -34,8 +35,8 @@ PJ = Project.__table__
 WR = WorkRecord.__table__
 V = Village.__table__
 
-ASSISTANCE_ORDER = ("城市低保", "农村低保", "特困供养", "临时救助", "残疾人两项补贴")
-CATEGORY_ORDER = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+NO_RISK = "（未填报风险类型）"
+COUNTY_LEVEL = "县本级"
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,15 @@ def townships(engine: Engine, county: str | None = None) -> list[str]:
 
 
 def _period(conn, kind: str, scope: Scope, pattern: str | None = None) -> str | None:
-    """Latest active period of ``kind`` ending no later than ``as_of``; ``pattern``: year | half."""
-    q = select(B.c.period).where((B.c.kind == kind) & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county))
+    """Latest active period of ``kind`` in effect at ``as_of`` (its batch's ``period_end``, the month it speaks
+    for: a 2024 project library from January 2024); ``pattern``: year | half."""
+    q = select(B.c.period, B.c.period_end).where((B.c.kind == kind) & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county))
     if scope.as_of:
         q = q.where(B.c.period_end <= scope.as_of)
-    found = [r[0] for r in conn.execute(q.distinct())]
+    found = [(r[0], r[1]) for r in conn.execute(q.distinct())]
     if pattern:
-        found = [p for p in found if periods.kind_of(p) == pattern]
-    return max(found, key=lambda p: (periods.end_month(p), p)) if found else None
+        found = [(p, e) for p, e in found if periods.kind_of(p) == pattern]
+    return max(found, key=lambda pe: (pe[1], pe[0]))[0] if found else None
 
 
 def _batches(kind: str, period: str, county: str):
@@ -154,15 +156,14 @@ def monitoring_breakdown(engine: Engine, scope: Scope, by: str) -> pd.DataFrame:
              .where(MH.c.batch_id.in_(_batches("monitoring", period, scope.county)) & _township_filter(MH, scope))
              .group_by(key))
         df = pd.DataFrame(conn.execute(q).mappings().all(), columns=cols[:5])
-    df["name"] = df["name"].fillna("（未填村）")
+    df["name"] = df["name"].fillna("（未填村）" if by == "village" else NO_RISK if by == "risk_type" else "（未填）")
     df["elimination_rate_people"] = [rate_pct(a, b) for a, b in zip(df["eliminated_people"], df["people"])]
     df["elimination_rate_households"] = [rate_pct(a, b) for a, b in zip(df["eliminated_households"], df["households"])]
     if by == "township":
         order = townships(engine, scope.county)
         df = df.set_index("name").reindex([t for t in order if t in set(df["name"])]).reset_index()
     elif by == "category":
-        df = df.set_index("name").reindex([c for c in CATEGORY_ORDER if c in set(df["name"])]
-                                          + [c for c in df["name"] if c not in CATEGORY_ORDER]).reset_index()
+        df = df.set_index("name").reindex(display_order("monitoring_categories", df["name"])).reset_index()
     else:
         df = df.sort_values("people", ascending=False, kind="stable").reset_index(drop=True)
     return df
@@ -359,6 +360,7 @@ def employment_status(engine: Engine, scope: Scope) -> dict:
              .where(EMP.c.batch_id.in_(_batches("employment", period, scope.county)) & _township_filter(EMP, scope))
              .group_by(EMP.c.indicator).order_by(func.min(EMP.c.id)))
         rows = conn.execute(q).all()
+    rows = sorted(rows, key=lambda r: display_order("employment_indicators", [x[0] for x in rows]).index(r[0]))
     progress = periods.time_progress_pct(period)
     items = []
     for name, target, done, _ in rows:
@@ -410,16 +412,19 @@ def project_shares(engine: Engine, scope: Scope) -> dict:
     industrial = PJ.c.category.in_(get_settings().industrial_categories)
     with engine.connect() as conn:
         period = _period(conn, "projects", scope)
-        out = {"period": period}
-        for name, cond in (("library", True), ("integrated", PJ.c.integrated)):
-            if period is None:
+        plan = _integrated_source(conn, scope, period)
+        out = {"period": period, "integrated_period": plan[1] if plan else None,
+               "integrated_source": ("plan" if plan and plan[0] == "integrated" else "library") if plan else None}
+        for name, source in (("library", ("projects", period, True) if period else None), ("integrated", plan)):
+            if source is None:
                 out[name] = None
                 continue
+            kind, p, cond = source
             row = conn.execute(select(
                 func.count(), func.coalesce(func.sum(PJ.c.investment_fen), 0),
                 func.coalesce(func.sum(case((industrial, 1), else_=0)), 0),
                 func.coalesce(func.sum(case((industrial, PJ.c.investment_fen), else_=0)), 0),
-            ).where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope)
+            ).where(PJ.c.batch_id.in_(_batches(kind, p, scope.county)) & _township_filter(PJ, scope)
                     & and_(True, cond))).one()
             n, inv, n_ind, inv_ind = (int(x) for x in row)
             out[name] = {"count": n, "investment_wan": _wan(inv), "industrial_count": n_ind,
@@ -427,6 +432,15 @@ def project_shares(engine: Engine, scope: Scope) -> dict:
                          "industrial_count_share_pct": rate_pct(n_ind, n)}
     out["reference_pct"] = get_settings().industrial_share_reference_pct
     return out
+
+
+def _integrated_source(conn, scope: Scope, library_period: str | None):
+    """Where the integrated-funds figures come from: a 统筹整合 plan loaded on its own (kind ``integrated``)
+    when there is one in effect, else the library's projects flagged 纳入统筹整合. (kind, period, condition)."""
+    plan = _period(conn, "integrated", scope)
+    if plan is not None:
+        return "integrated", plan, True
+    return ("projects", library_period, PJ.c.integrated) if library_period else None
 
 
 def _wan(fen: int) -> int | float:
@@ -439,11 +453,12 @@ def projects_by_category(engine: Engine, scope: Scope, integrated_only: bool = F
     scope = _resolve(engine, scope)
     with engine.connect() as conn:
         period = _period(conn, "projects", scope)
-        if period is None:
+        source = _integrated_source(conn, scope, period) if integrated_only else ("projects", period, True)
+        if source is None or source[1] is None:
             return pd.DataFrame(columns=["category", "count", "investment_wan"])
+        kind, p, cond = source
         q = (select(PJ.c.category, func.count(), func.sum(PJ.c.investment_fen))
-             .where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope)
-                    & (PJ.c.integrated if integrated_only else True))
+             .where(PJ.c.batch_id.in_(_batches(kind, p, scope.county)) & _township_filter(PJ, scope) & and_(True, cond))
              .group_by(PJ.c.category).order_by(func.sum(PJ.c.investment_fen).desc()))
         rows = conn.execute(q).all()
     return pd.DataFrame([{"category": c, "count": int(n), "investment_wan": _wan(v)} for c, n, v in rows],
@@ -460,7 +475,7 @@ def project_list(engine: Engine, scope: Scope, text: str = "") -> pd.DataFrame:
             return pd.DataFrame(columns=cols)
         q = (select(PJ.c.name, T.c.name, V.c.name, PJ.c.category, PJ.c.investment_fen, PJ.c.fund_source, PJ.c.year,
                     PJ.c.integrated, PJ.c.status, PJ.c.content)
-             .select_from(PJ.join(T, PJ.c.township_id == T.c.id).outerjoin(V, PJ.c.village_id == V.c.id))
+             .select_from(PJ.outerjoin(T, PJ.c.township_id == T.c.id).outerjoin(V, PJ.c.village_id == V.c.id))
              .where(PJ.c.batch_id.in_(_batches("projects", period, scope.county)) & _township_filter(PJ, scope))
              .order_by(PJ.c.id))
         if text:
@@ -468,6 +483,7 @@ def project_list(engine: Engine, scope: Scope, text: str = "") -> pd.DataFrame:
             q = q.where(PJ.c.name.like(like) | PJ.c.content.like(like) | T.c.name.like(like))
         df = pd.DataFrame(conn.execute(q).all(), columns=cols)
     df["investment_wan"] = df["investment_wan"].map(_wan)
+    df["township"] = df["township"].fillna(COUNTY_LEVEL)
     return df
 
 
@@ -482,7 +498,7 @@ def assistance_by_type(engine: Engine, scope: Scope) -> dict:
              .where(AS.c.batch_id.in_(_batches("assistance", period, scope.county)) & _township_filter(AS, scope))
              .group_by(AS.c.type))
         got = {t: (int(n), int(a)) for t, n, a in conn.execute(q)}
-    order = [t for t in ASSISTANCE_ORDER if t in got] + sorted(t for t in got if t not in ASSISTANCE_ORDER)
+    order = display_order("assistance_types", sorted(got))
     return {"period": period, "types": [{"name": t, "person_times": got[t][0], "amount_wan": fen_to_wan(got[t][1]),
                                          "amount_fen": got[t][1]} for t in order]}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rural.settings import reference_dir
+from rural.settings import reference_path
 
 
 @lru_cache(maxsize=65536)
@@ -81,20 +81,20 @@ def _read_vocab(path: Path) -> Vocab:
 
 @lru_cache(maxsize=8)
 def _vocabs(directory: str) -> dict[str, Vocab]:
-    d = Path(directory) / "vocab"
+    d = Path(directory)
     return {p.stem: _read_vocab(p) for p in sorted(d.glob("*.csv"))} if d.exists() else {}
 
 
 def vocab(name: str) -> Vocab:
     """A vocabulary by file stem (``risk_types``, ``assistance_types`` …)."""
-    found = _vocabs(str(reference_dir()))
+    found = _vocabs(str(reference_path("vocab")))
     if name not in found:
         raise KeyError(f"没有取值表 vocab/{name}.csv")
     return found[name]
 
 
 def vocabs() -> dict[str, Vocab]:
-    return dict(_vocabs(str(reference_dir())))
+    return dict(_vocabs(str(reference_path("vocab"))))
 
 
 def display_order(name: str, values) -> list:

@@ -12,8 +12,18 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "data" / "rural.db"
 
 
+BUNDLED_REFERENCE = ROOT / "data" / "reference"
+
+
 def reference_dir() -> Path:
-    return Path(os.environ.get("RURAL_REFERENCE_DIR") or ROOT / "data" / "reference")
+    return Path(os.environ.get("RURAL_REFERENCE_DIR") or BUNDLED_REFERENCE)
+
+
+def reference_path(name: str) -> Path:
+    """A reference file or folder (``rules.toml``, ``layouts``, ``vocab``) of the county's reference folder,
+    else the bundled one: a county overrides only what it needs (its townships and settings, usually)."""
+    own = reference_dir() / name
+    return own if own.exists() else BUNDLED_REFERENCE / name
 
 
 @dataclass(frozen=True)

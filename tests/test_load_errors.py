@@ -54,11 +54,20 @@ def test_wrong_headers(tmp_path, loaded):
     _fails(tmp_path, loaded, f, "错表头.xlsx", "表头")
 
 
-def test_unknown_extra_header_names_cell(tmp_path, loaded):
-    rows = roster_rows()
+def test_unknown_extra_column_is_listed_not_refused(tmp_path, loaded):
+    """A column the roster does not use never refuses the file: it is listed in the load report."""
+    url, path = loaded
+    rows = roster_rows(title="南华县防返贫监测对象名单（截至2023年5月）")
     rows[2] = ROSTER_HEADER + ["奇怪的列"]
+    rows[3] = rows[3] + ["随便写点什么"]
     f = write_xlsx(tmp_path / "多一列.xlsx", {"名单": rows})
-    _fails(tmp_path, loaded, f, "多一列.xlsx", "工作表“名单”", "第3行", "无法识别的表头“奇怪的列”", "N3", "应有的表头")
+    proc = run_cli("etl", "load", f, "--db", url)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "未使用的列1个（不读取）：奇怪的列" in out
+    assert "个人信息列2个（不读取、不保存、不显示）：户主姓名、证件号码" not in out   # 证件号码 is a field (a key)
+    assert "个人信息列1个（不读取、不保存、不显示）：户主姓名" in out
+    assert "随便写点什么" not in db_dump(path).__str__()
 
 
 def test_text_file_renamed_xlsx(tmp_path, loaded):
@@ -157,7 +166,17 @@ def test_gbk_csv_wrong_headers_names_expected(tmp_path, loaded):
     _fails(tmp_path, loaded, f, "救助.csv", "缺少", "金额")
 
 
-def test_title_naming_an_unknown_county(tmp_path, loaded):
+def test_title_naming_an_unknown_county_loads_as_that_county(tmp_path, loaded):
+    """A title naming a county the database does not know is that county's first load, never 南华县's."""
+    url, path = loaded
     rows = [["姚安县2023年1-6月产业发展情况"], ["类别", "项目", "单位", "完成量"], ["产业种植", "巨菌草", "亩", "100"]]
     f = write_xlsx(tmp_path / "产业.xlsx", {"产业发展": rows})
-    _fails(tmp_path, loaded, f, "产业.xlsx", "“姚安县”不在已登记的县中", "townships.csv")
+    proc = run_cli("etl", "load", f, "--db", url)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "新的县：姚安县（首次载入）" in out
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select county, kind from load_batch where file_name = '产业.xlsx'").fetchall() == [("姚安县", "industry")]
+        assert conn.execute("select count(*) from township where county = '姚安县'").fetchone() == (0,)

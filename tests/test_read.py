@@ -9,20 +9,17 @@ import pytest
 
 from etl import parse
 from etl.errors import LoadError
+from etl.pipeline import extract_file, extract_table, tables_in
 from etl.read import read_file
-from etl.sources import specs_for
-from etl.table import detect, extract
 from tests.conftest import run_cli, write_csv, write_xls, write_xlsx
 
 PERIOD_END = dt.date(2023, 6, 30)
 
 
 def _extract(path, kind=None, sheet=0):
-    """read → detect → extract, as the loader does; returns (mapped, extracted)."""
-    sheets = read_file(path)
-    m = detect(sheets[sheet], specs_for(kind))
-    assert m is not None, f"no table recognised in {path.name}"
-    return m, extract(m, path.name, PERIOD_END)
+    """read → find table → map headers → normalize → validate, as the loader does; returns (table, extracted)."""
+    ex = extract_file(path, kind, sheet)
+    return ex.table, ex
 
 
 def _rows(db_path, sql, *args):
@@ -76,7 +73,7 @@ def test_every_format_reads_the_same_text_cells_and_values(tmp_path, fmt):
     assert sheet.first_row == 1 and sheet.columns == [0, 1, 2, 3]
 
     m, ex = _extract(f)
-    assert m.spec.kind == "assistance"
+    assert m.layout.kind == "assistance"
     assert m.header_rows == [2]
     assert ex.frame["乡镇"].tolist() == ["龙川镇", "沙桥镇"]
     assert ex.frame["救助类别"].tolist() == ["城市低保", "临时救助"]
@@ -103,8 +100,7 @@ def test_workbook_with_several_sheets_each_recognised(tmp_path):
     f = write_xlsx(tmp_path / "就业.xlsx", {"就业": emp, "公益性岗位": posts, "填报说明": [["填报说明"], ["1. 按月报送"]]})
     sheets = read_file(f)
     assert [s.name for s in sheets] == ["就业", "公益性岗位", "填报说明"]
-    kinds = [(detect(s, specs_for(None)) or None) for s in sheets]
-    assert [k.spec.kind if k else None for k in kinds] == ["employment", "welfare_posts", None]
+    assert [(t.sheet.name, t.layout.kind) for t in tables_in(f)] == [("就业", "employment"), ("公益性岗位", "welfare_posts")]
 
 
 # ------------------------------------------------------------------------ header layouts
@@ -115,7 +111,7 @@ def test_header_found_below_title_lines(tmp_path, above):
     rows = top + [["乡镇", "推送预警线索（条）", "驻村帮扶干部（人）"], ["龙川镇", 120, 8], ["沙桥镇", 80, 5]]
     f = write_xlsx(tmp_path / "台账_2023-04.xlsx", {"台账": rows})
     m, ex = _extract(f)
-    assert m.spec.kind == "work"
+    assert m.layout.kind == "work"
     assert m.header_rows == [above]
     assert m.sheet.sheet_row(m.header_rows[0]) == above + 1
     assert ex.frame["推送预警线索"].tolist() == [120, 80]
@@ -141,9 +137,9 @@ def test_two_level_header_flattened(tmp_path, fmt):
     else:
         f = write_csv(tmp_path / "就业.csv", rows, "gbk")
     m, ex = _extract(f)
-    assert m.spec.kind == "employment"
+    assert m.layout.kind == "employment"
     assert m.header_rows == [2, 3]
-    headers = [(fl.header, fl.name, fl.group) for fl in m.fields]
+    headers = [(c.column.text, c.field.name, c.group) for c in m.mapping.claims]
     assert headers == [
         ("乡镇", "乡镇", None),
         ("城镇新增就业/目标任务", "目标任务", "城镇新增就业"), ("城镇新增就业/完成数", "完成数", "城镇新增就业"),
@@ -196,13 +192,16 @@ def test_money_units(tmp_path, unit_line, header, cell, fen):
 
 
 def test_unit_line_parsing():
+    from etl.find import find_tables
+    from etl.layouts import reference
+    from etl.normalize import line_units
     from etl.read import RawSheet
-    from etl.table import Mapped
 
     def units(line):
-        frame = pd.DataFrame([[line, None], ["类别", "项目"], ["a", "b"]], dtype="string")
-        sheet = RawSheet("S", frame, 1, [0, 1])
-        return Mapped(specs_for("industry")[0], sheet, [1], [], [], 0).unit_line()
+        frame = pd.DataFrame([[line, None, None], ["类别", "工作事项", "数量"], ["a", "b", "1"]], dtype="string")
+        sheet = RawSheet("S", frame, 1, [0, 1, 2])
+        (table,), _ = find_tables(sheet, reference().for_kind("work_items"), reference())
+        return line_units(table)
 
     assert units("单位：万元") == {"万元"}
     assert units("单位：人次、元") == {"元"}
@@ -274,9 +273,9 @@ def test_totals_row_that_differs_is_an_error(tmp_path):
     rows = [["南华县2023年1-4月监测帮扶工作台账"], ["乡镇", "推送预警线索", "结对帮扶户"],
             ["龙川镇", 100, 1000], ["沙桥镇", 50, 500], ["合计", 150, 1499]]
     f = write_xlsx(tmp_path / "台账.xlsx", {"台账": rows})
-    m = detect(read_file(f)[0], specs_for(None))
+    (m,) = tables_in(f)
     with pytest.raises(LoadError) as err:
-        extract(m, f.name, PERIOD_END)
+        extract_table(m, f.name)
     text = str(err.value)
     assert "第5行" in text and "结对帮扶户" in text and "合计为1,499，明细之和为1,500" in text
 
@@ -304,9 +303,9 @@ def test_long_layout_totals_per_category(tmp_path):
     assert len([s for s in ex.skipped if "合计行" in s]) == 2
     rows[5][2] = 16
     f = write_csv(tmp_path / "救助错.csv", rows, "gbk")
-    m = detect(read_file(f)[0], specs_for(None))
+    (m,) = tables_in(f)
     with pytest.raises(LoadError) as err:
-        extract(m, f.name, PERIOD_END)
+        extract_table(m, f.name)
     assert "第6行" in str(err.value) and "合计为16，明细之和为15" in str(err.value)
     assert "第7行" not in str(err.value)
 
@@ -322,8 +321,9 @@ def test_note_lines_skipped(tmp_path):
     _, ex = _extract(f)
     assert ex.frame["乡镇"].tolist() == ["龙川镇", "沙桥镇"]
     assert ex.rows.tolist() == [3, 5]
-    noted = [s for s in ex.skipped if "注释或落款行" in s]
-    assert noted == [f"第{r}行（注释或落款行）" for r in range(7, 7 + len(NOTES) + 1)]
+    noted = [s for s in ex.skipped if "注释行" in s or "落款行" in s]
+    kinds = ["注释", "注释", "落款", "落款", "落款", "落款", "落款", "注释", "落款"]
+    assert noted == [f"第{r}行（{k}行）" for r, k in zip(range(7, 7 + len(NOTES) + 1), kinds)]
 
 
 # ---------------------------------------------------------------------- cell parsers

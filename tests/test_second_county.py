@@ -161,11 +161,20 @@ def test_township_the_county_does_not_have_is_refused(county, tmp_path):
     assert db_dump(county["db"]) == before
 
 
-def test_nanhua_file_is_not_taken_for_this_county(county, sample_dir):
-    """A 南华县 roster loaded where only 青岚县 is known is refused, its townships named."""
-    before = db_dump(county["db"])
+def test_nanhua_file_is_not_taken_for_this_county(county, sample_dir, tmp_path):
+    """A 南华县 roster loaded where only 青岚县 is known is 南华县's first load: its townships come from its rows,
+    and 青岚县's figures do not move."""
+    db = tmp_path / "two.db"
+    shutil.copy(county["db"], db)
+    url = f"sqlite:///{db}"
+    before = summary_json(url, "--county", county["name"], env=county["env"])
     f = next(p for p in sample_dir.iterdir() if "名单（截至2023年4月）" in p.name)
-    proc = run_cli("etl", "load", f, "--db", county["url"], env=county["env"])
-    assert proc.returncode == 1
-    assert "“南华县”不在已登记的县中（已登记：青岚县）" in proc.stdout
-    assert db_dump(county["db"]) == before
+    proc = run_cli("etl", "load", f, "--db", url, env=county["env"])
+    assert proc.returncode == 0, proc.stdout
+    assert "新的县：南华县（首次载入），乡镇10个：龙川镇、沙桥镇、五街镇" in proc.stdout
+    assert summary_json(url, "--county", county["name"], env=county["env"]) == before
+    nanhua = summary_json(url, "--county", "南华县", env=county["env"])
+    assert nanhua["monitoring"]["households"] == 1348
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*), min(source), max(source) from township where county = '南华县'").fetchone() \
+            == (10, "roster", "roster")

@@ -8,9 +8,8 @@ import tempfile
 import pytest
 
 from etl import service
+from etl.pipeline import tables_in
 from etl.read import read_file
-from etl.table import detect
-from etl.sources import SPECS
 from rural.db import make_engine
 from rural.indicators import Scope, summary
 from tests.conftest import ROOT, roster_rows, run_cli, write_xlsx
@@ -120,15 +119,15 @@ def test_undo_redo_cli(sample_db, tmp_path):
     assert "已撤销" not in run_cli("etl", "batches", "--db", url, check=True).stdout
 
 
-@pytest.mark.parametrize("kind", sorted(service.TEMPLATE_KINDS))
-def test_templates_are_recognised_and_load_when_filled(kind, engine, tmp_path):
-    data = service.template_xlsx(kind, "南华县")
-    path = tmp_path / f"{kind}.xlsx"
+@pytest.mark.parametrize("layout", sorted(service.template_layouts()))
+def test_templates_are_recognised_and_load_when_filled(layout, engine, tmp_path):
+    data = service.template_xlsx(layout, "南华县")
+    path = tmp_path / f"{layout}.xlsx"
     path.write_bytes(data)
     sheets = read_file(path)
     assert [s.name for s in sheets][-1] == "填报说明"
-    m = detect(sheets[0], SPECS)
-    assert m is not None and m.spec.kind == kind and not m.unknown
+    (t,) = tables_in(path)
+    assert t.layout.name == layout and not t.mapping.unused and not t.mapping.conflicts
     empty = service.inspect_upload(engine, path.name, data)
     assert "没有数据行" in empty.errors[0].message
 

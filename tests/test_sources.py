@@ -285,10 +285,11 @@ def test_projects_with_integrated_flag(tmp_path, db):
     rows = q(path, """select p.name, t.name, v.name, p.category, p.investment_fen, p.year, p.integrated, p.status, p.src_row
                       from project p join township t on t.id = p.township_id left join village v on v.id = p.village_id
                       order by p.src_row""")
-    assert rows == [("大村肉牛养殖小区建设项目", "龙川镇", "大村", "产业发展类", 500_000_000, 2023, 1, "在建", 4),
+    # 产业发展类 is stored by its canonical name in vocab/project_types.csv
+    assert rows == [("大村肉牛养殖小区建设项目", "龙川镇", "大村", "产业发展", 500_000_000, 2023, 1, "在建", 4),
                     ("沙桥村道路硬化项目", "沙桥镇", "沙桥村", "基础设施类", 300_500_000, 2023, 0, "已完工", 5),
-                    ("五街村食用菌大棚项目", "五街镇", "五街村", "产业发展类", 1_199_500_000, 2022, 1, "已完工", 6),
-                    ("小河村人居环境整治项目", "龙川镇", "小河村", "乡村建设", 100_000_000, 2023, 1, "未开工", 7)]
+                    ("五街村食用菌大棚项目", "五街镇", "五街村", "产业发展", 1_199_500_000, 2022, 1, "已完工", 6),
+                    ("小河村人居环境整治项目", "龙川镇", "小河村", "乡村建设行动", 100_000_000, 2023, 1, "未开工", 7)]
     p = indicators(url)["projects"]
     assert p["period"] == "2023-06"
     assert p["library"] == {"count": 4, "investment_wan": 2100, "industrial_count": 2, "industrial_investment_wan": 1699.5,

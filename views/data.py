@@ -1,70 +1,172 @@
-"""数据管理: upload department workbooks, check them, load on confirm; history with undo / redo;
-original files for download; blank templates; where each figure comes from."""
-import re
+"""数据管理: upload department workbooks, check them, load on confirm; a clerk's column mapping for a
+layout the loader cannot place; history with undo / redo; originals; templates; saved mappings; sources.
 
+Layout only: everything comes from ``etl.service``. File names, sheet names, headers and cell values are
+shown as text (``st.text``, tables), never as Markdown or HTML.
+"""
 import streamlit as st
 
-from etl import service
-from views._ui import engine, table
+from etl import mappings, service
+from etl.errors import LoadError, Problem
 from rural import periods
 from rural.db import data_version
 from rural.settings import get_settings
+from views._ui import engine, table
 
 st.title("数据管理")
 f = st.session_state.get("filters")
 settings = get_settings()
+NONE = "（无）"
 
 
-def plain(text: str) -> str:
-    """A file or sheet name shown as text, never as markdown or HTML."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
+def failed(exc: Exception) -> None:
+    """Any error as a Chinese message, never a traceback."""
+    if isinstance(exc, LoadError):
+        st.error(f"发现{len(exc.problems)}处问题：")
+        st.dataframe(service.UploadCheck("", 0, "", errors=exc.problems).report(), hide_index=True, width="stretch")
+    else:
+        st.error(f"出错了（{type(exc).__name__}），数据库未作改动。请重试；如仍出错，请联系管理员。")
 
 
-tab_up, tab_hist, tab_tpl, tab_src = st.tabs(["上传报表", "载入历史", "空白模板", "数据来源"])
+def accounting(sc) -> str:
+    r = sc.report
+    parts = [f"读入{r.get('read', sc.rows_read):,}行", f"载入{r.get('loaded', 0):,}行"]
+    for key, word in (("totals", "合计行"), ("subtotals", "小计行"), ("parts", "“其中”行"), ("notes", "注释行"), ("footers", "落款行")):
+        if r.get(key):
+            parts.append(f"{word}{r[key]}")
+    for reason, n in (r.get("excluded") or {}).items():
+        parts.append(f"排除{n:,}行（{reason}）")
+    return "，".join(parts) + f"；得到{sc.rows:,}条记录"
+
+
+def show_sheet(sc) -> None:
+    st.text(f"工作表“{sc.sheet}”：{sc.label}，{periods.kind_label(sc.kind, sc.period)}，范围：{sc.scope}")
+    st.text(accounting(sc))
+    if sc.replaces:
+        for b in sc.replaces:
+            st.warning(f"载入后将替代批次 #{b['batch']}（{b['file']}，{b['loaded_at']} 载入，{b['rows']:,}行），"
+                       "被替代的批次保留在载入历史中，可撤销恢复。")
+    unused, personal = sc.report.get("unused", []), sc.report.get("personal", [])
+    if unused or personal or sc.report.get("comparison"):
+        with st.expander(f"未使用的列{len(unused)}个，个人信息列{len(personal)}个（均不读取、不保存）"):
+            if unused:
+                st.text("未使用：" + "、".join(unused))
+            if personal:
+                st.text("个人信息（不读取、不保存、不显示）：" + "、".join(personal))
+            if sc.report.get("comparison"):
+                st.text("对比列（不载入）：" + "、".join(sc.report["comparison"]))
+    st.dataframe(sc.preview, hide_index=True, width="stretch", height=220)
+
+
+def mapping_form(i: int, up, data: bytes, u) -> dict | None:
+    """The clerk's mapping for one sheet: its kind and which column each field is. Returns it when asked
+    to preview or save."""
+    st.info(f"工作表“{u.sheet}”的表头（第{u.header_rows[0]}行）没有认出来。请选择这是哪一类报表，并指定各字段对应的列；"
+            "预览无误后保存，以后同样表头的报表会自动按此载入。")
+    with st.expander("这张表的列和前几行的值", expanded=False):
+        st.dataframe([{"列": c.cell, "表头": c.text, "前几行的值": u.samples.get(c.text, "")} for c in u.columns],
+                     hide_index=True, width="stretch")
+    choices = service.layout_choices()
+    guess = u.guesses[0][0] if u.guesses else next(iter(choices))
+    layout = st.selectbox("这张表是", list(choices), index=list(choices).index(guess), format_func=choices.get,
+                          key=f"map-layout-{i}-{up.file_id}-{u.sheet}")
+    guessed = dict(next((g for name, g in u.guesses if name == layout), {}))
+    by_field = {fld: col for col, fld in guessed.items()}
+    headers = [c.text for c in u.columns]
+    chosen = {}
+    cols = st.columns(3)
+    for k, (name, required) in enumerate(service.layout_fields(layout)):
+        options = [NONE, *headers]
+        pre = by_field.get(name)
+        pick = cols[k % 3].selectbox(f"{name}{'（必填）' if required else ''}", options,
+                                     index=options.index(pre) if pre in options else 0,
+                                     key=f"map-{i}-{up.file_id}-{u.sheet}-{layout}-{name}")
+        if pick != NONE:
+            chosen[pick] = name
+    c1, c2 = st.columns(2)
+    if c1.button("预览", key=f"map-preview-{i}-{up.file_id}-{u.sheet}"):
+        st.session_state[f"map-state-{i}"] = ("preview", layout, chosen)
+    if c2.button("保存映射", key=f"map-save-{i}-{up.file_id}-{u.sheet}", type="primary"):
+        try:
+            mid = service.save_mapping(engine(), up.name, data, u.sheet, layout, chosen)
+            st.success(f"已保存表头映射 #{mid}。下面按它重新检查这个文件。")
+            st.session_state.pop(f"check-{i}", None)
+            st.session_state.pop(f"map-state-{i}", None)
+            st.rerun()
+        except Exception as exc:   # noqa: BLE001 — shown as a message, never a traceback
+            failed(exc)
+    state = st.session_state.get(f"map-state-{i}")
+    if state and state[0] == "preview" and state[1] == layout:
+        try:
+            check = service.inspect_upload(engine(), up.name, data, layout, None, columns_map=state[2])
+        except Exception as exc:   # noqa: BLE001
+            failed(exc)
+            return None
+        if check.errors:
+            st.error("按这样指定还不能载入：")
+            st.dataframe(check.report(), hide_index=True, width="stretch")
+        for sc in check.sheets:
+            show_sheet(sc)
+    return None
+
+
+tab_up, tab_hist, tab_maps, tab_tpl, tab_src = st.tabs(["上传报表", "载入历史", "表头映射", "空白模板", "数据来源"])
 
 with tab_up:
-    st.caption(f"可上传：{service.accepted_types()}（Excel 工作簿或 UTF-8/GBK 编码的 CSV），每个文件不超过{settings.max_upload_mb}MB。"
-               "上传后先检查、预览，确认后才载入；载入的每个文件都可在“载入历史”中撤销。")
+    st.caption(f"可上传：{service.accepted_types()}（Excel 工作簿或 UTF-8/GBK 编码的 CSV），每个文件不超过{settings.limits.max_upload_mb}MB。"
+               "上传后先检查、预览，确认后才载入；用不到的列和个人信息列不读取；载入的每个文件都可在“载入历史”中撤销。")
     uploads = st.file_uploader("选择部门报表（可多选）", type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="uploads")
     version = data_version(engine())
+    kinds = {"": "自动识别", **service.layout_choices()}
     for i, up in enumerate(uploads or []):
         data = up.getvalue()
         with st.container(border=True):
-            st.markdown(f"**{plain(up.name)}**　{len(data) / 1024:,.1f} KB")
+            st.text(f"{up.name}　{len(data) / 1024:,.1f} KB")
             c1, c2 = st.columns(2)
-            kinds = ["", *service.KIND_LABEL]
-            kind = c1.selectbox("数据类型", kinds, key=f"kind-{i}-{up.file_id}",
-                                format_func=lambda k: service.KIND_LABEL.get(k, "自动识别"))
-            period = c2.text_input("统计期（留空则从标题或文件名识别，如 2023-04、2022、2023H1）", key=f"period-{i}-{up.file_id}",
+            kind = c1.selectbox("报表类型", list(kinds), key=f"kind-{i}-{up.file_id}", format_func=kinds.get)
+            period = c2.text_input("统计期（留空则从标题、表头或文件名识别，如 2023-04、2022、2023H1）", key=f"period-{i}-{up.file_id}",
                                    max_chars=20).strip()
             cache_key = ("check", up.file_id, kind, period, version)
             if st.session_state.get(f"check-{i}", (None,))[0] != cache_key:
                 with st.spinner("正在检查……"):
-                    st.session_state[f"check-{i}"] = (cache_key, service.inspect_upload(engine(), up.name, data, kind, period))
+                    try:
+                        result = service.inspect_upload(engine(), up.name, data, kind, period)
+                    except Exception as exc:   # noqa: BLE001
+                        result = service.UploadCheck(up.name, len(data), "", errors=[Problem(
+                            f"检查时出错（{type(exc).__name__}），文件未载入", file=up.name, hint="请重试；如仍出错，请联系管理员")])
+                    st.session_state[f"check-{i}"] = (cache_key, result)
             check = st.session_state[f"check-{i}"][1]
             if check.already_loaded:
                 st.info(f"与已载入的批次 #{'、#'.join(map(str, check.already_loaded))} 完全相同，再次载入不会有任何改动。")
             for sc in check.sheets:
-                st.markdown(f"工作表“{plain(sc.sheet)}”：**{sc.label}**，统计期 **{periods.label(sc.period)}**，范围 **{sc.scope}**，"
-                            f"读入 {sc.rows_read:,} 行，可载入 {sc.rows:,} 条" + (f"；跳过 {len(sc.skipped)} 行（{'；'.join(sc.skipped[:5])}）"
-                                                                           if sc.skipped else ""))
-                st.dataframe(sc.preview, hide_index=True, width="stretch", height=220)
+                show_sheet(sc)
+            for note in check.notes:
+                st.text("· " + note)
             if check.skipped_sheets:
-                st.caption("未识别为数据表、已跳过的工作表：" + "、".join(plain(s) for s in check.skipped_sheets))
+                st.text("未识别或隐藏、未载入的工作表：" + "、".join(check.skipped_sheets))
+            for u in check.unplaced:
+                mapping_form(i, up, data, u)
             if check.errors:
-                st.error(f"发现{len(check.errors)}处错误，此文件不能载入。请修改后重新上传：\n\n"
-                         + "\n\n".join(plain(p.text()) for p in check.errors[:5]))
+                st.error(f"发现{len(check.errors)}处问题，此文件不能载入。请修改后重新上传：")
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 continue
-            ticked = True
+            ticks = True
+            if check.new_county:
+                st.warning(f"这是“{check.county}”的第一次载入。它的乡镇将按文件中的行登记（{len(check.new_townships)}个）："
+                           + "、".join(check.new_townships))
+                ticks = st.checkbox(f"确认登记{check.county}及以上乡镇", key=f"county-{i}-{up.file_id}")
             if check.warnings:
-                st.warning(f"有{len(check.warnings)}处提醒，请核对：\n\n" + "\n\n".join(plain(p.text()) for p in check.warnings[:5]))
+                st.warning(f"有{len(check.warnings)}处提醒，请核对：")
                 st.dataframe(check.report(), hide_index=True, width="stretch")
-                ticked = st.checkbox("我已核对以上提醒，仍要载入", key=f"ack-{i}-{up.file_id}")
-            if st.button("确认载入", key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticked or bool(check.already_loaded)):
+                ticks = st.checkbox("我已核对以上提醒，仍要载入", key=f"ack-{i}-{up.file_id}") and ticks
+            if st.button("确认载入", key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticks or bool(check.already_loaded)):
                 bar = st.progress(0.0, text="正在载入……")
-                result = service.commit_upload(engine(), up.name, data, kind, period,
-                                               lambda label, done, total: bar.progress(done / total, text=f"正在写入 {done:,}/{total:,} 行"))
+                try:
+                    result = service.commit_upload(engine(), up.name, data, kind, period,
+                                                   lambda label, done, total: bar.progress(done / total, text=f"正在写入 {done:,}/{total:,} 行"))
+                except Exception as exc:   # noqa: BLE001
+                    result = service.FileResult(up.name, "failed", problems=[Problem(
+                        f"载入时出错（{type(exc).__name__}），数据库未作改动", file=up.name, hint="请重试")])
                 bar.empty()
                 if result.status == "loaded":
                     st.success("已载入：" + result.message + "。各页面的数字已随之更新。")
@@ -87,13 +189,19 @@ with tab_hist:
         with c1:
             pick = st.selectbox("撤销批次", active, format_func=lambda b: f"#{b} {label[b]}", key="undo_pick")
             if st.button("撤销", key="undo", disabled=pick is None):
-                st.success(service.undo(engine(), int(pick)))
-                st.rerun()
+                try:
+                    st.success(service.undo(engine(), int(pick)))
+                    st.rerun()
+                except Exception as exc:   # noqa: BLE001
+                    failed(exc)
         with c2:
             pick = st.selectbox("恢复已撤销的批次", undone, format_func=lambda b: f"#{b} {label[b]}", key="redo_pick")
             if st.button("恢复", key="redo", disabled=pick is None):
-                st.success(service.redo(engine(), int(pick)))
-                st.rerun()
+                try:
+                    st.success(service.redo(engine(), int(pick)))
+                    st.rerun()
+                except Exception as exc:   # noqa: BLE001
+                    failed(exc)
         with c3:
             pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}", key="orig_pick")
             row = hist.set_index("批次").loc[pick]
@@ -103,13 +211,27 @@ with tab_hist:
             else:
                 st.download_button("下载原始文件", original, row["文件"], key="orig_dl", on_click="ignore")
 
+with tab_maps:
+    st.caption("上传时指定过各列含义的表头。同样表头的报表会自动按这里的映射载入；删除后需重新指定。")
+    saved = mappings.table(engine())
+    if saved.empty:
+        st.info("还没有保存的表头映射。")
+    else:
+        st.dataframe(saved, hide_index=True, width="stretch")
+        pick = st.selectbox("删除映射", saved["编号"].tolist(), key="map_delete_pick",
+                            format_func=lambda m: f"#{m} {saved.set_index('编号').loc[m, '表格']}")
+        if st.button("删除", key="map_delete"):
+            mappings.remove(engine(), int(pick))
+            st.success(f"已删除表头映射 #{pick}")
+            st.rerun()
+
 with tab_tpl:
-    st.caption("各类报表的空白模板：表头、单位和“填报说明”工作表。按模板填写的文件可直接上传载入。")
+    st.caption("各类报表的空白模板：表头、单位和“填报说明”工作表。按模板填写的文件可直接上传载入；不按模板、带多余列的报表也能载入。")
     county = (f.county if f else None) or (settings.counties() or ["某县"])[0]
     cols = st.columns(3)
-    for k, (kind, spec) in enumerate(service.TEMPLATE_KINDS.items()):
-        cols[k % 3].download_button(f"{spec.label}模板", service.template_xlsx(kind, county), f"{spec.label}模板.xlsx",
-                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"tpl-{kind}",
+    for k, (name, lay) in enumerate(service.template_layouts().items()):
+        cols[k % 3].download_button(f"{lay.label}模板", service.template_xlsx(name, county), f"{lay.label}模板.xlsx",
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"tpl-{name}",
                                     on_click="ignore")
 
 with tab_src:

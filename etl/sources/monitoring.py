@@ -2,7 +2,7 @@
 (folded to households: people = member rows, household fields must agree across members).
 
 A roster that also lists lifted-out households (empty 监测对象类别) counts only the monitored ones;
-the others are reported. Every risk of a household (致贫/返贫风险1…5) is kept; the first is its main risk.
+the others are left out and reported (the layout's ``exclude_empty``). Every risk of a household (致贫/返贫风险1…5) is kept; the first is its main risk.
 """
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from etl.errors import LoadError, Problem
 from etl.sources.common import id_warnings, keys_from_ids
 
 NAME = "monitoring"
-HANDLES_EMPTY = {"监测对象类别"}
 HOUSEHOLD_COLS = ["乡镇", "行政村", "县", "监测对象类别", "户类型", "识别监测时间", "风险是否已消除", "风险消除时间",
                   "家庭人均纯收入"]
-NOT_MONITORED = "非监测对象（监测对象类别为空，如脱贫户、一般农户）"
 
 
 def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
     person = ctx.table.layout.person_level
-    df = _only_monitored(df, ctx, person)
     risks = sorted((c for c in df.columns if c.startswith("主要风险类型~")), key=lambda c: int(c.split("~")[1]))
     if "风险是否已消除" not in df:
         df = df.assign(风险是否已消除=df["风险消除时间"].notna())
@@ -52,24 +49,6 @@ def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
         ctx.extra["household_risk"] = extra
     ctx.warnings.extend(warnings)
     return out
-
-
-def _only_monitored(df: pd.DataFrame, ctx, person: bool) -> pd.DataFrame:
-    empty = df["监测对象类别"].isna()
-    if not empty.any():
-        return df
-    n = int(empty.sum())
-    ctx.excluded[NOT_MONITORED] = n
-    if person and "户编号" in df:
-        households = df.loc[empty, "户编号"].nunique()
-        ctx.notes.append(f"工作表“{ctx.sheet}”：{n:,}行（{households:,}户）的监测对象类别为空，是脱贫户等非监测对象，不计入监测数字")
-    else:
-        ctx.notes.append(f"工作表“{ctx.sheet}”：{n:,}户的监测对象类别为空，是脱贫户等非监测对象，不计入监测数字")
-    kept = df[~empty]
-    if kept.empty:
-        raise LoadError(ctx.problem("名单中没有监测对象：每一行的监测对象类别都为空", name="监测对象类别",
-                                    hint="如果这是脱贫户名单，请勿作为监测对象名单载入"))
-    return kept
 
 
 def _households(df: pd.DataFrame, ctx) -> pd.DataFrame:

@@ -34,6 +34,7 @@ def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
         "township": df.get("乡镇"), "village": df.get("行政村"), "name": name, "category": df["项目类别"],
         "content": opt("建设内容", ""), "investment_fen": df["总投资"].astype("int64"),
         "fund_source": opt("资金来源", ""), "year": df["年度"] if "年度" in df else [None] * n,
-        "integrated": df["是否纳入统筹整合"].fillna(False).astype(bool) if "是否纳入统筹整合" in df else [False] * n,
+        "integrated": [True] * n if ctx.table.layout.kind == "integrated" else
+        df["是否纳入统筹整合"].fillna(False).astype(bool) if "是否纳入统筹整合" in df else [False] * n,
         "status": opt("实施状态", ""), "src_row": rows,
     })
