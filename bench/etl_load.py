@@ -67,7 +67,7 @@ def make_roster(rows: int) -> Path:
 
 def pipeline(path: Path, db: Path) -> tuple[float, int]:
     from etl.pipeline import plan_file
-    from etl.store import write_plan
+    from etl.load import write_plan
     from rural.db import make_engine
 
     t = time.perf_counter()

@@ -13,7 +13,7 @@ from functools import lru_cache
 import pandas as pd
 
 from etl.layouts import Layout, Reference
-from etl.mapping import MAX_LEVELS, Column, Mapping, excluded, header_columns, map_columns
+from etl.mapping import MAX_LEVELS, Claim, Column, Mapping, excluded, header_columns, map_columns
 from etl.read import RawSheet
 from rural.reference import norm_text
 
@@ -143,6 +143,7 @@ def best_table(sheet: RawSheet, layouts: list[Layout], ref: Reference, start: in
                     continue
                 m = map_columns(columns, lay, ref.rules, rows, (overrides or {}).get(lay.name))
                 m.forced = bool(overrides)
+                _units_not_places(m, frame, rows[-1] + 1)
                 if not m.satisfied:
                     above = " ".join(" ".join(_row(frame, x)) for x in range(start, r) if len(_row(frame, x)) <= 2)
                     m.from_context(f"{above} {sheet.name} {context}")
@@ -154,6 +155,25 @@ def best_table(sheet: RawSheet, layouts: list[Layout], ref: Reference, start: in
                 if best is None or score > best[0]:
                     best = (score, _table(sheet, m, start, ref))
     return best[1] if best else None
+
+
+_UNIT_WORDS = frozenset(("人", "人次", "户", "个", "条", "件", "名", "项", "次", "元", "万元", "亿元", "亩", "万亩", "%", "家",
+                         "套", "座", "公里", "千米", "平方米", "吨", "头", "只", "万人"))
+
+
+def _units_not_places(m: Mapping, frame: pd.DataFrame, start: int) -> None:
+    """A 单位 column holding 人 / 万元 … is a unit column, not the townships (both are written 单位)."""
+    for c in [c for c in m.claims if c.field.type == "township"]:
+        if c.col not in frame.columns:
+            continue
+        values = [str(v).strip() for v in frame[c.col].iloc[start:start + 30].dropna().tolist()]
+        if values and sum(v in _UNIT_WORDS for v in values) >= 0.8 * len(values):
+            m.claims.remove(c)
+            unit = next((f for f in m.layout.fields if f.name in ("计量单位", "单位")), None)
+            if unit is not None and not m.has(unit.name):
+                m.claims.append(Claim(unit, c.column))
+            else:
+                m.unused.append(c.column)
 
 
 def near_misses(sheet: RawSheet, layouts: list[Layout], ref: Reference) -> list[tuple[Mapping, list[Column]]]:

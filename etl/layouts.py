@@ -58,6 +58,7 @@ class Field:
     repeat: tuple[str, ...] = ()                 # normalized patterns with {n}: 致贫/返贫风险{n}
     period_value: bool = False
     from_title: bool = False                     # when no column has it: a vocabulary value in the title / sheet / file name
+    in_template: bool = True                     # a column of the blank template
     total: str = "sum"
     raw_variants: tuple[str, ...] = ()           # as written in the layout file, for docs and templates
 
@@ -206,6 +207,7 @@ def _field(d: dict, sets: dict[str, list[str]], where: str) -> Field:
                  unit=d.get("unit", ""), vocab=d.get("vocab"), unknown=d.get("unknown", "error"),
                  repeat=tuple(norm_text(p.replace("{n}", "§")).replace("§", "{n}") for p in d.get("repeat", [])),
                  period_value=bool(d.get("period_value", False)), from_title=bool(d.get("from_title", False)),
+                 in_template=bool(d.get("in_template", True)),
                  total=d.get("total", "sum"), raw_variants=raw)
 
 

@@ -72,8 +72,10 @@ def save(engine: Engine, columns: list[Column], layout: str, fields: dict[str, s
     bad = [f for f in fields.values() if f and f not in names and f not in ("-", "忽略")]
     if bad:
         raise LoadError(Problem(f"“{lay.label}”没有字段：{'、'.join(bad)}（可用：{lay.expected()}）"))
+    from etl.load import write_transaction
+
     sig = signature(columns)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(delete(CM).where(CM.c.signature == sig))
         new_id = conn.execute(CM.insert().values(
             signature=sig, kind=layout, fields=json.dumps(fields, ensure_ascii=False),
@@ -83,7 +85,9 @@ def save(engine: Engine, columns: list[Column], layout: str, fields: dict[str, s
 
 
 def remove(engine: Engine, mapping_id: int) -> bool:
-    with engine.begin() as conn:
+    from etl.load import write_transaction
+
+    with write_transaction(engine) as conn:
         return conn.execute(delete(CM).where(CM.c.id == int(mapping_id))).rowcount > 0
 
 

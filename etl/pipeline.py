@@ -1,6 +1,6 @@
 """The loader's stages, run one way: read → find table → map headers → reshape → normalize → validate →
 load. :func:`plan_file` runs everything up to the load and writes nothing; :func:`load_file` then hands
-the plan to :mod:`etl.store`, which writes it in one transaction.
+the plan to :mod:`etl.load`, which writes it in one transaction.
 
 Every row read is accounted for: loaded, reported as a total / subtotal / 其中 / note / footer row,
 excluded with its reason (a lifted-out household in a monitoring roster), or the file is refused with
@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from etl import mappings as saved_mappings
 from etl.errors import LoadError, Problem
@@ -27,7 +28,7 @@ from etl.normalize import UNKNOWN, normalize
 from etl.read import RawSheet
 from etl.reshape import long_frame, split_periods
 from etl.sources import module_for
-from etl.store import COUNTY_WIDE, Progress, write_plan
+from etl.load import COUNTY_WIDE, Progress, Unchanged, database_problem, write_plan
 from etl.validate import (
     check_totals, classify, conflicts, future_dates, identical_rows, required_cells,
 )
@@ -687,17 +688,22 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
     except OSError as exc:
         return FileResult(path.name, "failed", problems=[Problem(f"无法打开文件：{exc.strerror}", file=path.name)])
     digest = sha256_of(data)
-    same = _active_with_sha(engine, digest)
-    unchanged = FileResult(path.name, "unchanged", f"与已载入的批次 #{'、#'.join(map(str, same))} 完全相同，未作改动")
-    if same and not (kind or period or columns_map):
-        return unchanged
     try:
+        same = _active_with_sha(engine, digest)
+        unchanged = FileResult(path.name, "unchanged", f"与已载入的批次 #{'、#'.join(map(str, same))} 完全相同，未作改动")
+        if same and not (kind or period or columns_map):
+            return unchanged
         plan = plan_file(engine, path, data, kind, period, columns_map=columns_map)
         if same and {(p.kind, p.period, p.scope) for p in plan.sheets} == _batch_keys(engine, same):
             return unchanged
         batches = write_plan(engine, plan, progress)
+    except Unchanged:
+        return FileResult(path.name, "unchanged", "与刚刚载入的批次完全相同（另一个载入同时进行），未作改动")
     except LoadError as exc:
         return FileResult(path.name, "failed", exc.text(), problems=exc.problems)
+    except SQLAlchemyError as exc:
+        p = database_problem(exc, path.name)
+        return FileResult(path.name, "failed", p.text(), problems=[p])
     msg = "；".join(f"{b['label']}（{periods.kind_label(b['kind'], b['period'])}，{b['scope']}）" for b in batches)
     if plan.skipped_sheets:
         msg += f"；未识别或隐藏的工作表已跳过：{'、'.join(plan.skipped_sheets)}"

@@ -19,13 +19,13 @@ from sqlalchemy.engine import Engine
 
 from etl import mappings
 from etl.errors import LoadError, Problem
-from etl.find import guess_header, near_misses
+from etl.find import find_tables, guess_header, near_misses
 from etl.layouts import reference
 from etl.mapping import Column
 from etl.pipeline import FileResult, _open_workbook, _framed, load_file, plan_file, sha256_of
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL
-from etl.store import STATUS_LABEL, Progress, redo, undo  # noqa: F401  (the page calls service.undo / redo)
+from etl.load import STATUS_LABEL, Progress, redo, undo  # noqa: F401  (the page calls service.undo / redo)
 from rural import periods
 from rural.db import BATCH_ACTIVE, LoadBatch
 from rural.settings import ROOT, get_settings
@@ -153,6 +153,8 @@ def unplaced_sheets(name: str, data: bytes, kind: str | None = None, only: set[s
                 if info.hidden or (only is not None and info.name not in only):
                     continue
                 sheet = _framed(wb.peek(info.index, 60))
+                if find_tables(sheet, layouts, ref, context=Path(name).stem)[0]:
+                    continue          # recognised: its problems are in its data, not in its header
                 near = near_misses(sheet, layouts, ref)
                 if near:
                     rows, cols = near[0][0].header_rows, near[0][1]
@@ -351,7 +353,7 @@ def template_xlsx(kind: str, county: str = "某县") -> bytes:
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
     text = wb.add_format({"num_format": "@"})
     ws.write(0, 0, f"{county}{lay.template_period}{lay.label}", title)
-    fields = [f for f in lay.fields if f.type not in ("seq", "county", "period", "personal_key")]
+    fields = [f for f in lay.fields if f.type not in ("seq", "county", "period", "personal_key") and f.in_template]
     for c, f in enumerate(fields):
         unit = f.unit if f.type in ("money", "area") else (f.unit if f.unit and f.type == "int" else "")
         h = f"{f.name}（{unit}）" if unit else f.name

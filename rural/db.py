@@ -7,17 +7,19 @@ hundredths (``value_c``). Names and ID numbers are never stored: a household is 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import (
     BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-    UniqueConstraint, create_engine, event, func, inspect, select,
+    UniqueConstraint, create_engine, event, func, inspect, select, text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from rural.settings import DEFAULT_DB
+from rural.settings import DEFAULT_DB, get_settings
 
 BATCH_ACTIVE, BATCH_SUPERSEDED, BATCH_UNDONE = "active", "superseded", "undone"
 
@@ -47,7 +49,13 @@ class LoadBatch(Base):
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     report: Mapped[str] = mapped_column(Text, default="")   # JSON: how every row read was accounted for
-    __table_args__ = (Index("ix_batch_kind_period", "kind", "status", "period"),)
+    __table_args__ = (
+        Index("ix_batch_kind_period", "kind", "status", "period"),
+        # At most one active batch per kind, period, county and scope, whatever the code does: a second
+        # active one (two corrected copies loaded at once) is refused by the database itself.
+        Index("uq_batch_active", "kind", "period", "county", "scope", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+    )
 
 
 class SchemaInfo(Base):
@@ -217,6 +225,7 @@ FACT_TABLES = {
     "assistance": AssistancePayment.__table__,
     "platform": PlatformCase.__table__,
     "projects": Project.__table__,
+    "integrated": Project.__table__,     # a 统筹整合 plan sent on its own: every project of it is integrated
     "work": WorkRecord.__table__,
     "industry": WorkRecord.__table__,
 }
@@ -224,7 +233,7 @@ FACT_TABLES = {
 
 # Secondary fact tables a sheet may fill besides its kind's table (SheetPlan.extra), by table name.
 EXTRA_TABLES = {"household_risk": HouseholdRisk.__table__}
-SCHEMA_VERSION = 2   # raise with every change to the tables; an older database is rebuilt or refused
+SCHEMA_VERSION = 3   # raise with every change to the tables; an older database is rebuilt or refused
 
 
 def database_url(url: str | None = None) -> str:
@@ -233,6 +242,9 @@ def database_url(url: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
+    # SQLAlchemy, not pysqlite, begins transactions (see _sqlite_begin): pysqlite's own handling starts
+    # a transaction only at the first INSERT, so a read-then-write transaction held no lock while reading.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -240,16 +252,27 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN IMMEDIATE (the write lock, waiting up to the busy timeout) for a write transaction
+    (:func:`write_transaction`); a plain deferred BEGIN for everything else, so readers never wait."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+
 def make_engine(url: str | None = None, create: bool = True) -> Engine:
-    """An engine for ``url`` (see :func:`database_url`); creates the schema when missing."""
+    """An engine for ``url`` (see :func:`database_url`); creates the schema when missing.
+
+    A write transaction (:func:`write_transaction`) waits at most ``lock_timeout_s`` (settings.toml
+    ``[database]``) for another writer: SQLite's busy timeout, PostgreSQL's ``lock_timeout``."""
     url = database_url(url)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    engine = create_engine(url, connect_args={"timeout": get_settings().lock_timeout_s} if sqlite else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     if create:
-        _create_schema(engine)
+        _ensure_schema(engine)
     return engine
 
 
@@ -297,3 +320,85 @@ def data_version(engine: Engine) -> str:
     with engine.connect() as conn:
         row = conn.execute(select(func.count(), func.max(b.c.id), active_sum)).one()
     return f"{row[0]}-{row[1]}-{row[2]}"
+
+
+# ------------------------------------------------------------------------------ write lock
+WRITE_OPTION = "rural_write"   # execution option: this connection's transactions take the write lock
+WRITE_LOCK_KEY = 0x52757261    # pg_advisory_xact_lock key taken by every writer of this schema ("Rura")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's single write lock from its first statement to its end.
+
+    SQLite: ``BEGIN IMMEDIATE`` (engines from :func:`make_engine`), waiting up to the busy timeout;
+    PostgreSQL: ``pg_advisory_xact_lock`` as the first statement, waiting up to ``lock_timeout``.
+    Everything read inside is therefore what the previous writer committed, and no other writer
+    can act on the same rows until this one commits or rolls back. Raises SQLAlchemy errors as they are
+    (etl.load turns them into messages)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                ms = max(1, round(get_settings().lock_timeout_s * 1000))
+                conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{ms}ms"})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            yield conn
+
+
+def _version_on(conn: Connection) -> tuple[int | None, set[str]]:
+    """(schema version, table names) as :func:`_stored_version` reads them, on an open connection."""
+    tables = set(inspect(conn).get_table_names())
+    if "load_batch" not in tables:
+        return None, tables
+    if "schema_info" not in tables:
+        return 0, tables
+    return conn.execute(select(func.max(SchemaInfo.__table__.c.version))).scalar() or 0, tables
+
+
+class DatabaseBusy(RuntimeError):
+    """Another writer held the write lock for longer than ``lock_timeout_s``."""
+
+
+def busy_message() -> str:
+    return f"数据库正被另一个载入或撤销操作占用，等待{get_settings().lock_timeout_s:g}秒后仍未释放"
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True for a write lock not obtained in time: SQLite busy/locked, PostgreSQL lock_not_available (55P03)."""
+    import sqlite3
+
+    orig = getattr(exc, "orig", exc)
+    if (getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)) == "55P03":
+        return True
+    if isinstance(orig, sqlite3.OperationalError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        return (code is not None and (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)) \
+            or "database is locked" in str(orig)
+    return False
+
+
+def _ensure_schema(engine: Engine) -> None:
+    """:func:`_create_schema`, safe when several processes open an empty database at once.
+
+    A current schema is only read (readers take no lock). Otherwise the tables and the version row
+    are created in one write transaction, so a second process waits and then finds them complete
+    instead of failing on ``CREATE TABLE`` or reading a version row not yet written."""
+    try:
+        with engine.connect() as conn:
+            stored, tables = _version_on(conn)
+        if stored == SCHEMA_VERSION and set(Base.metadata.tables) <= tables:
+            return
+        if stored is None or stored == SCHEMA_VERSION:
+            with write_transaction(engine) as conn:
+                stored, _ = _version_on(conn)
+                if stored is None or stored == SCHEMA_VERSION:
+                    Base.metadata.create_all(conn)
+                    if stored is None:
+                        conn.execute(SchemaInfo.__table__.insert().values(version=SCHEMA_VERSION))
+                    return
+    except Exception as exc:
+        if is_lock_timeout(exc):
+            raise DatabaseBusy(f"{busy_message()}，未能打开数据库。请稍后重试；如一直如此，请检查是否有卡住的载入进程") from exc
+        raise
+    _create_schema(engine)   # an older schema: refused there, with the message saying what to do

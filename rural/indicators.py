@@ -203,7 +203,15 @@ def household_list(engine: Engine, scope: Scope, village: str | None = None, lim
 
 
 # ---------------------------------------------------------------------------------- work
-WORK_ITEMS = ("warning_leads", "verified_leads", "stationed_cadres", "pairing_cadres", "paired_households")
+def _work_items() -> tuple[str, ...]:
+    """The work items' codes in display order (``vocab/work_items.csv``)."""
+    from rural.reference import vocab
+
+    v = vocab("work_items")
+    return tuple(v.attrs[name]["代码"] for name in v.order)
+
+
+WORK_ITEMS = _work_items()
 
 
 def work_summary(engine: Engine, scope: Scope) -> dict:

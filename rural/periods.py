@@ -30,6 +30,17 @@ def end_month(period: str) -> str:
     return f"{y}-{(6 * n if k == 'half' else 3 * n):02d}"
 
 
+LIBRARY_KINDS = frozenset({"projects", "integrated"})
+
+
+def effective_month(kind: str, period: str) -> str:
+    """The month from which a batch speaks for its period: its end month, except that a year's project
+    library or 统筹整合 plan (``2024``) holds for that whole year, from January."""
+    if kind in LIBRARY_KINDS and kind_of(period) == "year":
+        return f"{period}-01"
+    return end_month(period)
+
+
 def end_date(period: str) -> date:
     y, m = map(int, end_month(period).split("-"))
     nxt = date(y + (m == 12), m % 12 + 1, 1)

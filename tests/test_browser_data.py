@@ -61,7 +61,8 @@ def test_upload_check_load_and_undo(page, server, tmp_path):
     settle(page)
     upload(page, good)
     main = page.locator('[data-testid="stMain"]').inner_text()
-    assert "监测对象名单" in main and "统计期 2023年6月" in main and "证件号码格式或校验位不正确" in main
+    assert "监测对象名单，截至2023年6月，范围：全县" in main and "证件号码格式或校验位不正确" in main
+    assert "读入5行，载入3行，注释行1，落款行1；得到3条记录" in main   # every row read accounted for
     assert page.get_by_role("button", name="确认载入").is_disabled()  # warnings need a tick
     page.get_by_text("我已核对以上提醒，仍要载入").click()
     settle(page)

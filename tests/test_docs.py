@@ -36,3 +36,38 @@ def test_every_page_is_documented():
     assert len(pages) >= 9
     for title, url in pages:
         assert f"| {title} | `/{url}` |" in README, title
+
+
+def test_formats_doc_is_generated_from_the_reference_data():
+    """docs/formats.md is what `python -m etl formats` writes from data/reference/ (layouts, rules, vocab)."""
+    from etl.formats import formats_markdown
+
+    doc = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert doc == formats_markdown(), "docs/formats.md is stale: run python -m etl formats --out docs/formats.md"
+    for layout in sorted((ROOT / "data" / "reference" / "layouts").glob("*.toml")):
+        assert f"（`{layout.stem}`，" in doc, layout.stem
+    for vocab in sorted((ROOT / "data" / "reference" / "vocab").glob("*.csv")):
+        assert f"### {vocab.stem}" in doc, vocab.stem
+
+
+def test_formats_doc_follows_a_one_line_change(tmp_path, monkeypatch):
+    """A header variant added as one line of a layout file is accepted by the loader and shown in the doc."""
+    import shutil
+
+    from etl import layouts
+    from etl.formats import formats_markdown
+
+    ref = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", ref)
+    path = ref / "layouts" / "income.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('variants = ["家庭人均纯收入",', 'variants = ["户均人均收益", "家庭人均纯收入",', 1),
+                    encoding="utf-8")
+    monkeypatch.setenv("RURAL_REFERENCE_DIR", str(ref))
+    layouts._load.cache_clear()
+    try:
+        assert "户均人均收益" in formats_markdown()
+        assert ("户均人均收益",) in layouts.reference().layout("income").by_variant()
+    finally:
+        monkeypatch.delenv("RURAL_REFERENCE_DIR")
+        layouts._load.cache_clear()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import shutil
 import tempfile
 
@@ -78,10 +79,15 @@ def test_commit_archives_the_original_encrypted_and_leaves_no_temp_file(engine, 
     f = write_xlsx(tmp_path / "南华县监测对象名单_2023年4月_更正.xlsx",
                    {"名单": roster_rows("南华县防返贫监测对象名单（截至2023年4月）")})
     data = f.read_bytes()
-    before = set(os.listdir(tempfile.gettempdir()))
+    tmp = Path(tempfile.gettempdir())
+    before = set(os.listdir(tmp))
     result = service.commit_upload(engine, f.name, data)
     assert result.status == "loaded", result.message
-    assert set(os.listdir(tempfile.gettempdir())) == before
+    # nothing of the upload is written to a temporary file: the only new entry allowed is the reader
+    # sandbox's multiprocessing folder, which holds its socket and no regular file
+    new = set(os.listdir(tmp)) - before
+    assert all(n.startswith("pymp-") for n in new), new
+    assert not [p for n in new for p in (tmp / n).rglob("*") if p.is_file()]
     stored = list((tmp_path / "archive").iterdir())
     assert len(stored) == 1 and stored[0].name.startswith(service.sha256_of(data))
     raw = stored[0].read_bytes()

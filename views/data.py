@@ -4,6 +4,8 @@ layout the loader cannot place; history with undo / redo; originals; templates; 
 Layout only: everything comes from ``etl.service``. File names, sheet names, headers and cell values are
 shown as text (``st.text``, tables), never as Markdown or HTML.
 """
+import re
+
 import streamlit as st
 
 from etl import mappings, service
@@ -19,10 +21,22 @@ settings = get_settings()
 NONE = "（无）"
 
 
+def plain(text: str) -> str:
+    """Data text (file names, headers, values) inside a message: every Markdown character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def problems_text(problems, limit: int = 5) -> str:
+    lines = [plain(p.text()) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"……另有{len(problems) - limit}处，见下表")
+    return "\n\n".join(lines)
+
+
 def failed(exc: Exception) -> None:
     """Any error as a Chinese message, never a traceback."""
     if isinstance(exc, LoadError):
-        st.error(f"发现{len(exc.problems)}处问题：")
+        st.error(f"发现{len(exc.problems)}处问题：\n\n" + problems_text(exc.problems))
         st.dataframe(service.UploadCheck("", 0, "", errors=exc.problems).report(), hide_index=True, width="stretch")
     else:
         st.error(f"出错了（{type(exc).__name__}），数据库未作改动。请重试；如仍出错，请联系管理员。")
@@ -147,7 +161,7 @@ with tab_up:
             for u in check.unplaced:
                 mapping_form(i, up, data, u)
             if check.errors:
-                st.error(f"发现{len(check.errors)}处问题，此文件不能载入。请修改后重新上传：")
+                st.error(f"发现{len(check.errors)}处问题，此文件不能载入。请修改后重新上传：\n\n" + problems_text(check.errors))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 continue
             ticks = True
@@ -156,7 +170,7 @@ with tab_up:
                            + "、".join(check.new_townships))
                 ticks = st.checkbox(f"确认登记{check.county}及以上乡镇", key=f"county-{i}-{up.file_id}")
             if check.warnings:
-                st.warning(f"有{len(check.warnings)}处提醒，请核对：")
+                st.warning(f"有{len(check.warnings)}处提醒，请核对：\n\n" + problems_text(check.warnings))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 ticks = st.checkbox("我已核对以上提醒，仍要载入", key=f"ack-{i}-{up.file_id}") and ticks
             if st.button("确认载入", key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticks or bool(check.already_loaded)):
@@ -173,7 +187,7 @@ with tab_up:
                 elif result.status == "unchanged":
                     st.info(result.message)
                 else:
-                    st.error("载入失败：")
+                    st.error("载入失败：\n\n" + problems_text(result.problems))
                     st.dataframe(service.UploadCheck(up.name, len(data), "", errors=result.problems).report(), hide_index=True)
 
 with tab_hist:
