@@ -13,7 +13,7 @@ from functools import lru_cache
 import pandas as pd
 
 from etl.layouts import Layout, Reference
-from etl.mapping import MAX_LEVELS, Claim, Column, Mapping, excluded, header_columns, map_columns
+from etl.mapping import MAX_LEVELS, Claim, Column, Mapping, _cells, excluded, header_columns, map_columns
 from etl.read import RawSheet
 from rural.reference import norm_text
 
@@ -55,7 +55,8 @@ class Region:
 
 
 def _row(frame: pd.DataFrame, r: int) -> list[str]:
-    return [str(v).strip() for v in frame.iloc[r].tolist() if not pd.isna(v) and str(v).strip()]
+    """The non-empty cells of a row, as text."""
+    return [c for c in _cells(frame, r) if c is not None]
 
 
 @lru_cache(maxsize=200_000)
@@ -250,12 +251,13 @@ def _column_numbers(cells: list[str], ref: Reference) -> bool:
     marks = ref.rules.column_number_marks
     nums = []
     for c in cells:
-        t = unicodedata.normalize("NFKC", c).strip("()（）")
+        t = unicodedata.normalize("NFKC", c).strip("()（）").replace(" ", "")
         if t in marks:
             continue
-        if not t.isdigit():
+        m = re.match(r"^(\d{1,3})(?:=[\d+\-*/×÷()（）]+)?$", t)     # 3=2/1: column 3 is column 2 ÷ column 1
+        if not m:
             return False
-        nums.append(int(t))
+        nums.append(int(m.group(1)))
     return bool(nums) and nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 2
 
 
@@ -315,13 +317,18 @@ def _is_footer(cells: list[str], ref: Reference) -> bool:
 def classify_notes(frame: pd.DataFrame, ref: Reference) -> dict[int, str]:
     """Note (``注：``) and footer (``填表人：…``) rows of a data region: frame index → ``note`` | ``footer``.
 
-    Looks only at rows with few cells or whose first cell starts with such a word (cheap on big sheets)."""
+    Only rows that can be such lines are looked at: few cells, or a note / footer word in the first
+    column (cheap on a million rows)."""
+    if frame.empty:
+        return {}
     counts = frame.notna().sum(axis=1)
+    limit = max(3, (frame.shape[1] + 1) // 2)
+    words = tuple(ref.rules.note_prefixes) + tuple(ref.rules.footer_labels)
+    first = frame[frame.columns[0]].astype("string").str.strip()
+    starts = first.str.startswith(words).fillna(False).astype(bool)
+    cand = frame.index[((counts > 0) & (counts <= limit)) | starts]
     out = {}
-    first = frame.bfill(axis=1).iloc[:, 0] if frame.shape[1] else pd.Series(dtype=object)
-    notes = tuple(ref.rules.note_prefixes) + tuple(ref.rules.footer_labels)
-    starts = first.astype("string").str.replace(r"\s+", "", regex=True).str.startswith(notes).fillna(False)
-    for i in frame.index[(counts > 0) & (starts | (counts <= 2))]:
+    for i in cand:
         cells = [str(v).strip() for v in frame.loc[i].tolist() if not pd.isna(v) and str(v).strip()]
         if _is_footer(cells, ref):
             out[i] = "footer"

@@ -59,6 +59,8 @@ class Field:
     period_value: bool = False
     from_title: bool = False                     # when no column has it: a vocabulary value in the title / sheet / file name
     in_template: bool = True                     # a column of the blank template
+    empty: str = "empty"                         # an empty cell: empty | zero (a count or amount of a table's row)
+    match: str = "exact"                         # choice values: exact | contains (the longest written form inside)
     total: str = "sum"
     raw_variants: tuple[str, ...] = ()           # as written in the layout file, for docs and templates
 
@@ -169,8 +171,10 @@ class Rules:
     personal_patterns: tuple[str, ...]
     personal_exceptions: tuple[str, ...]
     part_words: tuple[str, ...]
+    empty_marks: frozenset[str]
     unit_synonyms: dict[str, str] = field(hash=False, compare=False)
     kind_labels: dict[str, str] = field(hash=False, compare=False)
+    _memo: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def is_total(self, key: str) -> bool:
         return key in self.total_words or key.endswith(self.total_suffixes) or (
@@ -180,14 +184,19 @@ class Rules:
         return key in self.subtotal_words or key.endswith("小计")
 
     def is_personal(self, header: str) -> bool:
-        t = norm_text(header)
-        if any(norm_text(e) in t for e in self.personal_exceptions):
-            return False
-        return any(norm_text(p) in t for p in self.personal_patterns)
+        key = ("personal", header)
+        if key not in self._memo:
+            t = norm_text(header)
+            self._memo[key] = not any(norm_text(e) in t for e in self.personal_exceptions) and \
+                any(norm_text(p) in t for p in self.personal_patterns)
+        return self._memo[key]
 
     def is_comparison(self, header: str) -> bool:
-        t = norm_text(header)
-        return any(t.startswith(norm_text(w)) for w in self.comparison_words)
+        key = ("comparison", header)
+        if key not in self._memo:
+            t = norm_text(header)
+            self._memo[key] = any(t.startswith(norm_text(w)) for w in self.comparison_words)
+        return self._memo[key]
 
 
 def _paths(variants: list[str], sets: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -207,7 +216,8 @@ def _field(d: dict, sets: dict[str, list[str]], where: str) -> Field:
                  unit=d.get("unit", ""), vocab=d.get("vocab"), unknown=d.get("unknown", "error"),
                  repeat=tuple(norm_text(p.replace("{n}", "§")).replace("§", "{n}") for p in d.get("repeat", [])),
                  period_value=bool(d.get("period_value", False)), from_title=bool(d.get("from_title", False)),
-                 in_template=bool(d.get("in_template", True)),
+                 in_template=bool(d.get("in_template", True)), empty=d.get("empty", "empty"),
+                 match=d.get("match", "exact"),
                  total=d.get("total", "sum"), raw_variants=raw)
 
 
@@ -256,7 +266,8 @@ def _rules(raw: dict) -> Rules:
         meta_labels=tuple(raw.get("meta_labels", [])), county_level_words=frozenset(words("county_level_words")),
         column_number_marks=frozenset(raw.get("column_number_marks", [])),
         comparison_words=tuple(raw.get("comparison_words", [])), personal_patterns=tuple(raw.get("personal_patterns", [])),
-        personal_exceptions=tuple(raw.get("personal_exceptions", [])), part_words=tuple(raw.get("part_words", [])), unit_synonyms=dict(raw.get("unit_synonyms", {})),
+        personal_exceptions=tuple(raw.get("personal_exceptions", [])), part_words=tuple(raw.get("part_words", [])),
+        empty_marks=frozenset(raw.get("empty_marks", [])), unit_synonyms=dict(raw.get("unit_synonyms", {})),
         kind_labels=dict(raw.get("kind_labels", {})))
 
 

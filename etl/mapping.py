@@ -143,8 +143,31 @@ class Mapping:
 
 
 # ---------------------------------------------------------------------------------- header paths
+_ROWS: dict[int, tuple] = {}      # id(frame) → (weak reference, {row: cells}): a frame's rows as text, once
+_BLOCK = 64
+
+
 def _cells(frame: pd.DataFrame, r: int) -> list[str | None]:
-    return [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in frame.iloc[r].tolist()]
+    """The text of frame row ``r`` (None for empty), read in blocks and remembered: the header search looks
+    at the same top rows many times, and one pandas row access costs about a millisecond on a wide sheet."""
+    import weakref
+
+    key = id(frame)
+    entry = _ROWS.get(key)
+    if entry is None or entry[0]() is not frame:
+        if len(_ROWS) > 16:
+            for k in [k for k, (ref, _) in _ROWS.items() if ref() is None] or list(_ROWS)[:8]:
+                _ROWS.pop(k, None)
+        entry = (weakref.ref(frame), {})
+        _ROWS[key] = entry
+    rows = entry[1]
+    if r not in rows:
+        start = r // _BLOCK * _BLOCK
+        block = frame.iloc[start:start + _BLOCK].to_numpy(dtype=object)
+        for j, values in enumerate(block):
+            rows[start + j] = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) or not str(v).strip()
+                               else str(v).strip() for v in values]
+    return rows[r]
 
 
 def header_columns(frame: pd.DataFrame, rows: list[int], sheet_cols: list[int], first_row: int) -> list[Column]:
@@ -245,7 +268,9 @@ def _group(lay: Layout, keys: tuple[str, ...]) -> tuple[str, Field] | None:
     """(group value, measure field) for a wide column: [城市低保, 人次] or one level 城市低保人次."""
     if lay.group is None:
         return None
-    voc = lay.field(lay.group.key).vocabulary()
+    if "group_vocab" not in lay._index:
+        lay._index["group_vocab"] = lay.field(lay.group.key).vocabulary()
+    voc = lay._index["group_vocab"]
     measures = {m: lay.field(m) for m in lay.group.measures}
     for i, k in enumerate(keys):
         g = voc.lookup(k) if voc else None
@@ -292,7 +317,7 @@ def map_columns(columns: list[Column], lay: Layout, rules: Rules, header_rows: l
                 m.unused.append(col)
                 continue
             claim = Claim(lay.field(forced), col, period=sp.period)
-        elif rules.is_comparison(col.levels[-1]) or any(rules.is_comparison(v) for v in col.levels[:-1]):
+        elif any(rules.is_comparison(v) for v in col.levels):
             m.comparison.append(col)
             continue
         elif sp.only_period and lay.by_variant().get(sp.plain) is None:

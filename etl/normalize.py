@@ -12,6 +12,7 @@ import pandas as pd
 from etl import parse
 from etl.errors import Problem, mask
 from etl.find import Table
+from etl.layouts import reference
 from etl.mapping import Claim
 
 MAX_CELL_PROBLEMS = 20
@@ -64,6 +65,8 @@ def parser_for(claim: Claim, table: Table):
 
         def choice(text: str) -> str:
             found = voc.lookup(text)
+            if found is None and f.match == "contains":
+                found = voc.containing(text)
             if found is not None:
                 return found
             if f.unknown == "keep":
@@ -100,6 +103,11 @@ def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None =
                 problems += _scientific(values[~in_totals], claim, table, file)
             out[claim.name] = values
             continue
+        if f.type in NUMBERS:
+            marks = reference().rules.empty_marks
+            raw = raw.where(~raw.astype("string").str.strip().isin(marks).fillna(False))
+            if f.empty == "zero":
+                raw = raw.fillna("0")
         labels = f.type not in NUMBERS and in_totals.any()
         values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn)
         if labels:

@@ -65,6 +65,7 @@ def fixed_parser(units: dict[str, int], default_unit: str, scale: int):
             raise ValueError(f"单位“{unit}”不适用于此列（可用：{'、'.join(units)}）")
         return to_scaled(num, units[unit or default_unit] + scale)
 
+    parse.fast_exp = units[default_unit] + scale   # plain decimals: see parse_series
     return parse
 
 
@@ -132,11 +133,28 @@ def clean_series(series: pd.Series) -> pd.Series:
     import pyarrow.compute as pc
 
     arr = pa.array(series.astype("string[pyarrow]").array)
-    arr = pc.utf8_normalize(arr, "NFKC")
-    arr = pc.replace_substring_regex(arr, r"\s+", "")
-    arr = pc.replace_substring_regex(arr, r"^(\d+)\.0$", r"\1")
+    if not pc.all(pc.string_is_ascii(arr)).as_py():       # ASCII needs no NFKC (IDs, codes: most big columns)
+        arr = pc.utf8_normalize(arr, "NFKC")
+    if pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+        arr = pc.replace_substring_regex(arr, r"\s+", "")
+    if pc.any(pc.match_substring_regex(arr, r"^\d+\.0$")).as_py():
+        arr = pc.replace_substring_regex(arr, r"^(\d+)\.0$", r"\1")
     arr = pc.if_else(pc.equal(pc.utf8_length(arr), 0), pa.scalar(None, pa.string()), arr)
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=series.index)
+
+
+def _plain_decimals(uniques, exp: int):
+    """Which values are plain ASCII decimals with at most ``exp`` decimals, and their exact value × 10**exp
+    (the same integers :func:`to_scaled` gives, without a Python call per value)."""
+    import numpy as np
+
+    u = pd.Series(uniques, dtype="string[pyarrow]")
+    ok = u.str.fullmatch(r"\d{1,13}(?:\.\d{0,%d})?" % exp).fillna(False).to_numpy(dtype=bool)
+    parts = u[ok].str.partition(".")
+    whole = parts[0].astype("int64").to_numpy()
+    frac = parts[2].str.pad(exp, side="right", fillchar="0") if exp else parts[2]
+    frac = frac.where(frac.str.len() > 0, "0").astype("int64").to_numpy() if exp else np.zeros(len(whole), dtype=np.int64)
+    return ok, (whole * 10 ** exp + frac).astype(object)
 
 
 def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
@@ -146,7 +164,14 @@ def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = np.empty(len(uniques) + 1, dtype=object)
     errors = np.empty(len(uniques) + 1, dtype=object)
-    for k, u in enumerate(uniques):
+    todo = np.arange(len(uniques))
+    exp = getattr(fn, "fast_exp", None)
+    if exp is not None and len(uniques) > 512:    # many distinct plain amounts (12604.03): exact, vectorized
+        done, ints = _plain_decimals(uniques, exp)
+        values[:-1][done] = ints
+        todo = todo[~done]
+    for k in todo:
+        u = uniques[k]
         try:
             values[k] = fn(u)
         except ValueError as exc:

@@ -37,7 +37,8 @@ from rural.db import BATCH_ACTIVE, LoadBatch, Township
 from rural.reference import norm_text
 from rural.settings import Settings, get_settings
 
-SMALL_FILE = 4 * 1024 * 1024     # below this, every column of every sheet is read (no column selection)
+SMALL_FILE = 4 * 1024 * 1024
+ACCOUNTED = ("totals", "subtotals", "parts", "notes", "footers", "sections")   # rows read that are not data     # below this, every column of every sheet is read (no column selection)
 
 
 @dataclass
@@ -304,6 +305,7 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     rows = region[region.notna().to_numpy().any(axis=1)]
     account = {"read": len(rows)}
     marks = classify_notes(rows, ref)
+    marks |= _section_rows(t, rows.drop(index=list(marks)))
     body = rows.drop(index=list(marks))
     part_words = frozenset(norm_text(w) for w in ref.rules.part_words)
     classes = classify(t, body, rules, part_words)
@@ -347,6 +349,7 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
         raise LoadError(problems)
     account |= {"totals": len(classes.total), "subtotals": len(classes.subtotal), "parts": len(classes.part),
                 "notes": sum(v == "note" for v in marks.values()), "footers": sum(v == "footer" for v in marks.values()),
+                "sections": sum(v == "section" for v in marks.values()),
                 "excluded": {reason: len(idx) for reason, idx in excluded.items()}}
     for reason, idx in excluded.items():
         key = next((c.name for c in t.mapping.claimed("户编号")), None)
@@ -356,10 +359,27 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     skipped = [f"第{sheet.sheet_row(i)}行（合计行，已与明细核对一致）" for i in classes.total]
     skipped += [f"第{sheet.sheet_row(i)}行（小计行，已核对）" for i in classes.subtotal]
     skipped += [f"第{sheet.sheet_row(i)}行（“其中”分项行，未计入）" for i in classes.part]
-    skipped += [f"第{sheet.sheet_row(i)}行（{'注释' if v == 'note' else '落款'}行）" for i, v in sorted(marks.items())]
+    word = {"note": "注释", "footer": "落款", "section": "分组标题"}
+    skipped += [f"第{sheet.sheet_row(i)}行（{word[v]}行）" for i, v in sorted(marks.items())]
     typed = typed.loc[detail]
-    sheet_rows = pd.Series([sheet.sheet_row(i) for i in detail], index=detail)
+    sheet_rows = pd.Series(detail.to_numpy() + sheet.first_row, index=detail)
     return Extracted(t, typed, sheet_rows, skipped, account, body, fp)
+
+
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+)")
+
+
+def _section_rows(t: Table, body: pd.DataFrame) -> dict:
+    """Rows that only name a group of the rows below (``一、监测预警`` alone in its row): a heading, not data."""
+    if body.empty:
+        return {}
+    counts = body.notna().sum(axis=1)
+    out = {}
+    for i in body.index[(counts == 1).to_numpy()]:
+        text = str(body.loc[i].dropna().iloc[0]).strip()
+        if _NUMBERED.match(text) and not re.fullmatch(r"[\d.,%\-+ ]+", text):
+            out[i] = "section"
+    return out
 
 
 def _fill_merged_townships(t: Table, body: pd.DataFrame, classes) -> pd.DataFrame:
@@ -424,7 +444,7 @@ def _build(t: Table, frame: pd.DataFrame, code: str, file: str, settings: Settin
         facts.loc[county_row.fillna(False).astype(bool), "township"] = None
     report = {k: v for k, v in account.items() if k != "excluded_notes"}
     report["excluded"] = dict(account.get("excluded", {})) | dict(ctx.excluded)
-    report["loaded"] = report["read"] - sum(report.get(k, 0) for k in ("totals", "subtotals", "parts", "notes", "footers")) \
+    report["loaded"] = report["read"] - sum(report.get(k, 0) for k in ACCOUNTED) \
         - sum(report["excluded"].values())
     report["facts"] = len(facts)
     report["layout"] = lay.name
@@ -481,7 +501,8 @@ def _periods_of(frame: pd.DataFrame, tag, t: Table, title, forced: str | None, f
         yield code, frame
         return
     if "统计期" in frame.columns and frame["统计期"].notna().any():
-        codes = frame["统计期"].map(_period_cell, na_action="ignore")
+        year = _year_context(title, file)
+        codes = frame["统计期"].map(lambda v: _period_cell(v, year), na_action="ignore")
         bad = frame.index[frame["统计期"].notna() & codes.isna()]
         if len(bad):
             i = bad[0]
@@ -503,8 +524,13 @@ def _periods_of(frame: pd.DataFrame, tag, t: Table, title, forced: str | None, f
     yield title[0], frame
 
 
-def _period_cell(text: str) -> str | None:
-    t = str(text)
+def _period_cell(text: str, year: int | None = None) -> str | None:
+    """A period column's cell: ``2022``, ``2022年度``, ``2023年上半年``, ``2023-04``, ``2023年1-4月``, or a month
+    of the title's year (``4月``, ``1-4月``)."""
+    t = re.sub(r"\s+", "", str(text))
+    m = re.fullmatch(r"(?:1[-—~至])?(\d{1,2})月(?:份)?(?:累计)?", t)
+    if m and year and 1 <= int(m.group(1)) <= 12:
+        return f"{year}-{int(m.group(1)):02d}"
     try:
         return periods.parse_period_arg(t if "年" in t or not t.isdigit() else f"{t}年")
     except ValueError:

@@ -86,7 +86,7 @@ def check_totals(table: Table, typed: pd.DataFrame, classes: RowClasses, detail:
     problems: list[Problem] = []
     orphans = []
     claims = table.mapping.claims
-    keyed = [c for c in claims if c.field.type in ("township", "village", "choice", "text") and c.field.name != "序号"]
+    keyed = [c for c in claims if c.field.type in ("township", "village", "choice", "text", "period") and c.field.name != "序号"]
     numeric = [c for c in claims if c.field.totals_rule()[0] != "none"]
     subs = sorted(classes.subtotal)
     for i in sorted(classes.total) + subs:
@@ -239,7 +239,7 @@ def future_dates(table: Table, typed: pd.DataFrame, detail: pd.Index, period_end
         if c.field.type != "date" or c.name not in typed.columns:
             continue
         v = typed.loc[detail, c.name].dropna()
-        late = v[v.map(lambda d: d > period_end)]
+        late = v[(pd.to_datetime(v) > pd.Timestamp(period_end)).to_numpy()]
         for i in late.index[:20]:
             problems.append(Problem(f"日期晚于统计期末（{period_end:%Y-%m-%d}），是未来日期或填错了年份", file=file,
                                     sheet=table.sheet.name, row=table.sheet.sheet_row(i), column=c.column.text, col=c.col,

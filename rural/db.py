@@ -169,6 +169,7 @@ class PlatformCase(_Fact, Base):
     matter: Mapped[str] = mapped_column(String(100), default="")
     received_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)   # closed by the export (a date, or the status only)
     __table_args__ = (Index("ix_case_batch", "batch_id", "received_on", "closed_on"),)
 
 
@@ -233,7 +234,7 @@ FACT_TABLES = {
 
 # Secondary fact tables a sheet may fill besides its kind's table (SheetPlan.extra), by table name.
 EXTRA_TABLES = {"household_risk": HouseholdRisk.__table__}
-SCHEMA_VERSION = 3   # raise with every change to the tables; an older database is rebuilt or refused
+SCHEMA_VERSION = 4   # raise with every change to the tables; an older database is rebuilt or refused
 
 
 def database_url(url: str | None = None) -> str:
@@ -249,6 +250,9 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # a bulk load keeps the indexes' pages in memory (grown on demand, so an idle connection costs nothing):
+    # 1M-row roster written in 3.0 s instead of 3.7 s (bench/etl_load.py)
+    cur.execute("PRAGMA cache_size=-131072")
     cur.close()
 
 

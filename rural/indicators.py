@@ -278,10 +278,15 @@ def income_per_capita(engine: Engine, scope: Scope, period: str) -> dict | None:
 
 
 def income_bands(engine: Engine, scope: Scope, period: str) -> list[dict]:
-    """Households and people with per-capita income under each band (settings)."""
+    """Households and people with per-capita income under each band (settings). Unknown (None) when the
+    period's rows are totals of townships or villages rather than households: a band cannot be read off
+    an average."""
     scope = _resolve(engine, scope)
     bands = get_settings().income_bands
     with engine.connect() as conn:
+        where = INC.c.batch_id.in_(_batches("income", period, scope.county)) & _township_filter(INC, scope)
+        if conn.execute(select(func.count()).where(where & (INC.c.households > 1))).scalar():
+            return [{"threshold": b, "households": None, "people": None} for b in bands]
         cols = []
         for b in bands:
             under = INC.c.per_capita_fen < b * 100
@@ -290,6 +295,7 @@ def income_bands(engine: Engine, scope: Scope, period: str) -> list[dict]:
         row = conn.execute(select(*cols).where(INC.c.batch_id.in_(_batches("income", period, scope.county))
                                                 & _township_filter(INC, scope))).one()
     return [{"threshold": b, "households": int(row[2 * i]), "people": int(row[2 * i + 1])} for i, b in enumerate(bands)]
+
 
 
 def _growth(engine: Engine, scope: Scope, period: str) -> dict:
@@ -533,7 +539,8 @@ def platform_summary(engine: Engine, scope: Scope) -> dict:
             return {"period": None, "received": None, "closed": None, "closure_rate_pct": None}
         start, end = periods_date(f"{period[:4]}-01-01"), periods.end_date(period)
         in_year = (PC.c.received_on >= start) & (PC.c.received_on <= end)
-        closed = PC.c.closed_on.is_not(None) & (PC.c.closed_on <= end)
+        # closed by the snapshot's end: by its date, or by its status when the ledger gives no dates
+        closed = (PC.c.closed_on.is_not(None) & (PC.c.closed_on <= end)) | (PC.c.closed_on.is_(None) & PC.c.closed)
         row = conn.execute(select(func.coalesce(func.sum(case((in_year, 1), else_=0)), 0),
                                   func.coalesce(func.sum(case((in_year & closed, 1), else_=0)), 0))
                            .where(PC.c.batch_id.in_(_batches("platform", period, scope.county))

@@ -16,6 +16,9 @@ from pathlib import Path
 from rural.settings import reference_path
 
 
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十]+[部项]分?[、：:]?)")
+
+
 @lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
     """Comparable form of a header or value: NFKC (full-width to half-width), no spaces, no leading ``*``,
@@ -38,10 +41,14 @@ class Vocab:
     attrs: dict[str, dict[str, str]] = field(hash=False, compare=False)
 
     def lookup(self, text: str) -> str | None:
-        """The canonical name of a written form or a code; None when unknown."""
+        """The canonical name of a written form or a code; None when unknown. A numbering in front
+        (``一、``, ``（一）``, ``1.``, ``①``) is not part of the value."""
         key = norm_text(text)
         if key in self.forms:
             return self.forms[key]
+        bare = _ORDINAL.sub("", key)
+        if bare != key and bare in self.forms:
+            return self.forms[bare]
         digits = re.sub(r"\.0+$", "", key)
         if digits.isdigit() and self.codes:
             for cand in dict.fromkeys((digits, digits.zfill(2), digits.zfill(4))):
@@ -51,6 +58,12 @@ class Vocab:
                 if digits[:n] in self.codes:
                     return self.codes[digits[:n]]
         return None
+
+    def containing(self, text: str) -> str | None:
+        """The canonical name whose longest written form the value contains (``产业发展类项目`` → 产业发展)."""
+        t = _ORDINAL.sub("", norm_text(text))
+        best = max((f for f in self.forms if len(f) >= 2 and f in t), key=len, default=None)
+        return self.forms[best] if best else None
 
     def written(self) -> list[str]:
         """Every written form, for messages and docs."""

@@ -84,7 +84,7 @@ def test_fixture_loads_as_it_comes(name, built, tmp_path):
         assert report, f"{f.name}: no batch"
         for sp in r.plan.sheets:       # every row read is accounted for
             rep = sp.report
-            parts = rep["loaded"] + sum(rep.get(k, 0) for k in ("totals", "subtotals", "parts", "notes", "footers")) \
+            parts = rep["loaded"] + sum(rep.get(k, 0) for k in ("totals", "subtotals", "parts", "notes", "footers", "sections")) \
                 + sum(rep["excluded"].values())
             assert parts == rep["read"], (sp.sheet, rep)
         if "lifted_out_households" in exp:

@@ -17,6 +17,18 @@ from views._ui import engine, table
 
 st.title("数据管理")
 f = st.session_state.get("filters")
+
+
+@st.cache_resource(show_spinner=False)
+def _reader_ready() -> bool:
+    """Start the sandboxed reader's fork server once per server process (the first upload is then quicker)."""
+    from etl.sandbox import warm_up
+
+    warm_up()
+    return True
+
+
+_reader_ready()
 settings = get_settings()
 NONE = "（无）"
 
@@ -45,7 +57,8 @@ def failed(exc: Exception) -> None:
 def accounting(sc) -> str:
     r = sc.report
     parts = [f"读入{r.get('read', sc.rows_read):,}行", f"载入{r.get('loaded', 0):,}行"]
-    for key, word in (("totals", "合计行"), ("subtotals", "小计行"), ("parts", "“其中”行"), ("notes", "注释行"), ("footers", "落款行")):
+    for key, word in (("totals", "合计行"), ("subtotals", "小计行"), ("parts", "“其中”行"), ("notes", "注释行"), ("footers", "落款行"),
+                      ("sections", "分组标题行")):
         if r.get(key):
             parts.append(f"{word}{r[key]}")
     for reason, n in (r.get("excluded") or {}).items():

@@ -6,7 +6,7 @@ import pandas as pd
 from etl.errors import LoadError
 
 NAME = "assistance"
-_CLOSED = {"已办结", "办结", "是", "已完成", "完成", "结案", "已结案"}
+_CLOSED = {"已办结", "办结", "是", "已完成", "完成", "结案", "已结案", "已办理", "已处理", "办结归档"}
 
 
 def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
@@ -22,8 +22,8 @@ def _platform(df: pd.DataFrame, ctx) -> pd.DataFrame:
     rows = df["_row"]
     problems = []
     closed = df["办结日期"] if "办结日期" in df else pd.Series(None, index=df.index, dtype="object")
-    if "办理状态" in df:
-        says_closed = df["办理状态"].isin(_CLOSED)
+    says_closed = df["办理状态"].isin(_CLOSED) if "办理状态" in df else pd.Series(False, index=df.index)
+    if "办结日期" in df:     # a ledger that has dates gives one for every closed case
         for i in df.index[(says_closed & closed.isna()).to_numpy()][:10]:
             problems.append(ctx.problem("状态为已办结，但没有办结日期", rows[i], "办结日期"))
     both = df.index[closed.notna().to_numpy()]
@@ -37,4 +37,5 @@ def _platform(df: pd.DataFrame, ctx) -> pd.DataFrame:
         raise LoadError(problems)
     matter = df["申请事项"].fillna("") if "申请事项" in df else ""
     return pd.DataFrame({"township": df["乡镇"], "case_no": df["受理编号"], "matter": matter,
-                         "received_on": df["受理日期"], "closed_on": closed, "src_row": rows})
+                         "received_on": df["受理日期"], "closed_on": closed,
+                         "closed": (closed.notna() | says_closed).astype(bool), "src_row": rows})

@@ -7,6 +7,8 @@ work records, their unit checked against the item's; other items are industry fi
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from etl import parse
@@ -48,10 +50,8 @@ def _item_rows(df: pd.DataFrame, ctx) -> pd.DataFrame:
     stated = [u for u in line_units(ctx.table) if u in parse.AREA_UNITS or u in parse.MONEY_UNITS]
     fallback = header_unit or (stated[0] if len(stated) == 1 else "")
     work, industry, problems = [], [], []
-    for i in df.index:
-        text, label, row = df.at[i, "数量"], str(df.at[i, "工作事项"]), int(df.at[i, "_row"])
-        if pd.isna(text):
-            continue
+    for i, label, text in _cells(df):
+        row = int(df.at[i, "_row"])
         num, cell_unit = parse.split_unit(text)
         unit = _unit_of(ctx, df, i, cell_unit, fallback)
         unit = synonyms.get(unit, unit)
@@ -97,6 +97,23 @@ def _item_rows(df: pd.DataFrame, ctx) -> pd.DataFrame:
         ctx.also.append(SheetPlan("industry", INDUSTRY_LABEL, ctx.sheet, ctx.period, pd.DataFrame(industry), 0, [], [],
                                   layout=ctx.table.layout.name))
     return pd.DataFrame(work, columns=["township", "item", "category", "label", "unit", "value_c", "src_row"])
+
+
+_COMPOUND = re.compile(r"^(\d[\d,.]*)(户|人|条|个|名|件|次)(\d[\d,.]*)(户|人|条|个|名|件|次)$")
+
+
+def _cells(df: pd.DataFrame):
+    """(row, item, value) per item; a value of two counts (``9户35人``) is two items: ``…（户）`` and ``…（人）``."""
+    for i in df.index:
+        text, label = df.at[i, "数量"], str(df.at[i, "工作事项"])
+        if pd.isna(text):
+            continue
+        m = _COMPOUND.match(parse.clean(text))
+        if m:
+            yield i, f"{label}（{m.group(2)}）", m.group(1) + m.group(2)
+            yield i, f"{label}（{m.group(4)}）", m.group(3) + m.group(4)
+        else:
+            yield i, label, text
 
 
 def _synonyms() -> dict[str, str]:
