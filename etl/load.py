@@ -222,6 +222,21 @@ def _prepare(conn: Connection, sp: SheetPlan, township_ids: dict, batch_id: int)
     return facts[cols]
 
 
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as ISO text in one step (what the driver would otherwise do one value at a time)."""
+    import datetime as dt
+
+    out = None
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype == object:
+            sample = col.dropna()
+            if len(sample) and isinstance(sample.iloc[0], dt.date) and not isinstance(sample.iloc[0], dt.datetime):
+                out = frame.copy() if out is None else out
+                out[c] = pd.to_datetime(col).dt.strftime("%Y-%m-%d").where(col.notna(), None)
+    return frame if out is None else out
+
+
 def bulk_insert(conn: Connection, table, frame: pd.DataFrame, progress: Progress | None = None, label: str = "") -> None:
     """executemany in chunks through the driver, inside the caller's transaction."""
     cols = list(frame.columns)
@@ -229,6 +244,7 @@ def bulk_insert(conn: Connection, table, frame: pd.DataFrame, progress: Progress
     sql = str(stmt)
     order = list(stmt.positiontup) if stmt.positional else None
     n = len(frame)
+    frame = _dates_as_text(frame)
     for start in range(0, n, CHUNK):
         part = frame.iloc[start:start + CHUNK].astype(object)
         part = part.where(part.notna(), None)

@@ -302,11 +302,12 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     sheet, lay, rules = t.sheet, t.layout, ref.rules
     problems = conflicts(t, file)
     region = sheet.frame.iloc[t.start:t.end]
-    rows = region[region.notna().to_numpy().any(axis=1)]
+    filled = region.notna().to_numpy().any(axis=1)
+    rows = region if filled.all() else region[filled]      # (copying a million rows only when there are blanks)
     account = {"read": len(rows)}
     marks = classify_notes(rows, ref)
-    marks |= _section_rows(t, rows.drop(index=list(marks)))
-    body = rows.drop(index=list(marks))
+    marks |= _section_rows(t, rows.drop(index=list(marks)) if marks else rows)
+    body = rows.drop(index=list(marks)) if marks else rows
     part_words = frozenset(norm_text(w) for w in ref.rules.part_words)
     classes = classify(t, body, rules, part_words)
     body = _fill_merged_townships(t, body, classes)
@@ -361,7 +362,8 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     skipped += [f"第{sheet.sheet_row(i)}行（“其中”分项行，未计入）" for i in classes.part]
     word = {"note": "注释", "footer": "落款", "section": "分组标题"}
     skipped += [f"第{sheet.sheet_row(i)}行（{word[v]}行）" for i, v in sorted(marks.items())]
-    typed = typed.loc[detail]
+    if len(detail) != len(typed):
+        typed = typed.loc[detail]
     sheet_rows = pd.Series(detail.to_numpy() + sheet.first_row, index=detail)
     return Extracted(t, typed, sheet_rows, skipped, account, body, fp)
 

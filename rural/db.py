@@ -115,7 +115,8 @@ class MonitoredHousehold(_Fact, Base):
 
 
 class HouseholdRisk(_Fact, Base):
-    """Every risk of a monitored household (致贫/返贫风险1…5); ordinal 1 is its main risk."""
+    """Every risk of a monitored household (致贫/返贫风险1…5) when its roster has several risk columns;
+    ordinal 1 is its main risk (also ``monitored_household.risk_type``, which alone holds it otherwise)."""
 
     __tablename__ = "household_risk"
     household_key: Mapped[str] = mapped_column(String(64))

@@ -77,10 +77,13 @@ def _households(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 
 def _risks(df: pd.DataFrame, risks: list[str]) -> tuple[pd.Series, pd.DataFrame]:
-    """The main risk (first non-empty in order) and every risk of each household."""
+    """The main risk (first non-empty in order) and, when the roster has several risk columns, every risk of
+    each household (``household_risk``). With one risk column the main risk is all there is: nothing more."""
     if not risks:
         return pd.Series(None, index=df.index, dtype=object), pd.DataFrame()
-    main = df[risks].bfill(axis=1).iloc[:, 0]
+    main = df[risks].bfill(axis=1).iloc[:, 0] if len(risks) > 1 else df[risks[0]]
+    if len(risks) == 1:
+        return main, pd.DataFrame()
     parts = []
     for col in risks:
         v = df[col].dropna()
