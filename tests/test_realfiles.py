@@ -13,23 +13,9 @@ import pytest
 
 from tests.conftest import run_cli, summary_json
 from tests.realfiles import ALL, build, figures
+from tests.realfiles.runner import lookup
 
 CLI_TOO = ("national_person_export", "mixed_roster", "project_library", "second_county_bad_township")
-
-
-def lookup(summary: dict, key: str):
-    if "[" in key:
-        section, rest = key.split("[", 1)
-        name, field = rest.split("].", 1)
-        lists = {"employment": summary["employment"]["indicators"], "assistance": summary["assistance"]["types"],
-                 "industry": summary["industry"]["items"]}[section]
-        matches = [row for row in lists if name in row.get("name", "")]
-        assert matches, f"no item named {name} in {section}"
-        return matches[0][field]
-    value = summary
-    for part in key.split("."):
-        value = value[part]
-    return value
 
 
 def compare(summary: dict, expected: dict) -> list[str]:
