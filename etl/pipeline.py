@@ -104,6 +104,7 @@ class FilePlan:
     new_townships: dict[str, str] = field(default_factory=dict)    # name → roster | rows
     notes: list[str] = field(default_factory=list)
     file_warnings: list[Problem] = field(default_factory=list)
+    column_notes: list[str] = field(default_factory=list)     # unused / personal / comparison columns, per sheet
 
     @property
     def warnings(self) -> list[Problem]:
@@ -147,7 +148,7 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
         except ValueError as exc:
             raise LoadError(Problem(str(exc), file=path.name)) from None
     saved = saved_mappings.all_mappings(engine)
-    plans, skipped, notes, warnings, titles, problems, read = [], [], [], [], [], [], []
+    plans, skipped, notes, warnings, titles, problems, read, columns = [], [], [], [], [], [], [], []
     with _open_workbook(path.name, data) as wb:
         for info in wb.sheets:
             if info.hidden:
@@ -167,7 +168,7 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
             for t in tables:
                 titles += t.top_lines
                 try:
-                    plans += _plan_table(t, path.name, forced, today or date.today(), settings, ref, notes)
+                    plans += _plan_table(t, path.name, forced, today or date.today(), settings, ref, notes, columns)
                 except LoadError as exc:
                     problems += exc.problems
     if problems:
@@ -183,7 +184,7 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
         notes.insert(0, f"新的县：{county}（首次载入），乡镇{len(new_towns)}个：{'、'.join(new_towns)}")
     elif new_towns:
         notes.append(f"新登记的乡镇：{'、'.join(new_towns)}")
-    return FilePlan(path.name, sha256_of(data), county, plans, skipped, new_county, new_towns, notes, warnings)
+    return FilePlan(path.name, sha256_of(data), county, plans, skipped, new_county, new_towns, notes, warnings, columns)
 
 
 def _open_workbook(name: str, data: bytes):
@@ -277,8 +278,9 @@ def _no_table(name: str, sheets: list[RawSheet], layouts, ref: Reference) -> lis
                                     sheet=s.name, row=row, hint=f"{m.layout.label}应有的表头：{m.layout.expected()}。"
                                     "如表头写法不同，可在上传页面指定各列的含义，或用 --kind 和 --map 列名=字段 载入"))
     if not problems:
-        kinds = "；".join(f"{lay.label}（{lay.expected()}）" for lay in layouts[:10])
-        problems.append(Problem("没有找到可识别的表头", file=name, hint=f"可识别的表格：{kinds}"))
+        kinds = "、".join(dict.fromkeys(lay.label for lay in layouts))
+        problems.append(Problem("没有找到可识别的表头", file=name,
+                                hint=f"可识别的报表：{kinds}（各自的表头见 docs/formats.md）；也可在上传页面选择报表类型、指定各列的含义"))
     return problems
 
 
@@ -400,7 +402,7 @@ def _fill_merged_townships(t: Table, body: pd.DataFrame, classes) -> pd.DataFram
 
 
 def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: Settings, ref: Reference,
-                notes: list[str]) -> list[SheetPlan]:
+                notes: list[str], column_notes: list[str]) -> list[SheetPlan]:
     ex = extract_table(t, file, ref)
     lay, sheet = t.layout, t.sheet
     carry = pd.DataFrame({"_row": ex.rows}, index=ex.frame.index)
@@ -419,7 +421,7 @@ def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: 
             if future:
                 raise LoadError(future)
             out += _build(t, rows_of, code, file, settings, ex.account, ex.skipped, notes)
-    _report_columns(t, notes, file)
+    _report_columns(t, column_notes, file)
     return out
 
 
@@ -736,7 +738,7 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
     if plan.skipped_sheets:
         msg += f"；未识别或隐藏的工作表已跳过：{'、'.join(plan.skipped_sheets)}"
     return FileResult(path.name, "loaded", msg, batches, plan.warnings, skipped_sheets=plan.skipped_sheets,
-                      notes=plan.notes, plan=plan)
+                      notes=plan.notes + plan.column_notes, plan=plan)
 
 
 def _active_with_sha(engine: Engine, digest: str) -> list[int]:

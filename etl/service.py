@@ -120,7 +120,7 @@ def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = No
     check.warnings = plan.warnings
     check.skipped_sheets = plan.skipped_sheets
     check.notes, check.county, check.new_county, check.new_townships = plan.notes, plan.county, plan.new_county, \
-        plan.new_townships
+        plan.new_townships      # (the unused / personal columns are in each sheet's report, shown per sheet)
     for sp in plan.sheets:
         check.sheets.append(SheetCheck(sp.sheet, sp.kind, sp.label, sp.period, sp.scope, sp.rows_read, len(sp.facts),
                                        sp.skipped, preview(sp.facts, preview_rows), sp.report,
@@ -230,6 +230,7 @@ def preview(facts: pd.DataFrame, rows: int = 50) -> pd.DataFrame:
             d[col] = d[col].map(lambda v: None if v is None or pd.isna(v) else int(v) / 100)
         if col in ("eliminated", "integrated"):
             d[col] = d[col].map({True: "是", False: "否"})
+    d = d.astype(object).where(d.notna(), "")
     return d.rename(columns={c: PREVIEW_COLUMNS.get(c, c) for c in d.columns})
 
 

@@ -93,10 +93,12 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     with st.expander("这张表的列和前几行的值", expanded=False):
         st.dataframe([{"列": c.cell, "表头": c.text, "前几行的值": u.samples.get(c.text, "")} for c in u.columns],
                      hide_index=True, width="stretch")
-    choices = service.layout_choices()
-    guess = u.guesses[0][0] if u.guesses else next(iter(choices))
+    choices = {"": "（请选择报表类型）", **service.layout_choices()}
+    guess = u.guesses[0][0] if u.guesses else ""
     layout = st.selectbox("这张表是", list(choices), index=list(choices).index(guess), format_func=choices.get,
                           key=f"map-layout-{i}-{up.file_id}-{u.sheet}")
+    if not layout:
+        return None
     guessed = dict(next((g for name, g in u.guesses if name == layout), {}))
     by_field = {fld: col for col, fld in guessed.items()}
     headers = [c.text for c in u.columns]
@@ -171,11 +173,14 @@ with tab_up:
                 st.text("· " + note)
             if check.skipped_sheets:
                 st.text("未识别或隐藏、未载入的工作表：" + "、".join(check.skipped_sheets))
+            if check.errors:
+                st.error(f"发现{len(check.errors)}处问题，此文件不能载入。"
+                         + ("请在下面指定各列的含义，或修改后重新上传：" if check.unplaced else "请修改后重新上传：")
+                         + "\n\n" + problems_text(check.errors))
+                st.dataframe(check.report(), hide_index=True, width="stretch")
             for u in check.unplaced:
                 mapping_form(i, up, data, u)
             if check.errors:
-                st.error(f"发现{len(check.errors)}处问题，此文件不能载入。请修改后重新上传：\n\n" + problems_text(check.errors))
-                st.dataframe(check.report(), hide_index=True, width="stretch")
                 continue
             ticks = True
             if check.new_county:
