@@ -244,6 +244,11 @@ def _table(sheet: RawSheet, m: Mapping, search_from: int, ref: Reference) -> Tab
     return t
 
 
+def _text_only(cells: list[str]) -> bool:
+    """Two or more cells, none of them a number: a header row."""
+    return len(cells) >= 2 and not any(_numberish(c) for c in cells)
+
+
 def _column_numbers(cells: list[str], ref: Reference) -> bool:
     """甲 | 乙 | 1 | 2 | 3 … or 1 | 2 | 3 …: a row numbering the columns."""
     if len(cells) < 3:
@@ -270,6 +275,7 @@ def _table_end(sheet: RawSheet, t: Table, layouts: list[Layout], ref: Reference)
     nonblank = body.notna().to_numpy().any(axis=1)
     cands = [i for i in range(1, len(nonblank)) if nonblank[i] and not nonblank[i - 1]]
     words = _header_words(tuple(layouts))
+    numbers = [c.col for c in t.mapping.claims if c.field.type in ("int", "money", "area", "pct") and c.col >= 0]
     for i in cands:
         r = t.start + i
         cells = _row(frame, r)
@@ -277,8 +283,12 @@ def _table_end(sheet: RawSheet, t: Table, layouts: list[Layout], ref: Reference)
             continue
         hits = sum(norm_text(c) in words for c in cells)
         nxt = _row(frame, r + 1) if r + 1 < len(frame) else []
-        if hits >= 2 or (_title_like(cells) and sum(norm_text(c) in words for c in nxt) >= 2):
+        if hits >= 2 or (_title_like(cells) and (sum(norm_text(c) in words for c in nxt) >= 2 or _text_only(nxt))):
             return r
+        marks = ref.rules.empty_marks
+        if _text_only([c for c in cells if c not in marks]) and any(
+                _cells(frame, r)[frame.columns.get_loc(c)] not in (None, *marks) for c in numbers if c in frame.columns):
+            return r        # a header of another table: words where this table has its numbers
         if _title_like(cells) and r + 2 < len(frame) and sum(norm_text(c) in words for c in _row(frame, r + 2)) >= 2:
             return r
     return len(frame)

@@ -413,7 +413,8 @@ def _plan_table(t: Table, file: str, forced: str | None, today: date, settings: 
         frame = long_frame(part, claims, t.mapping, carry)
         for code, rows_of in _periods_of(frame, tag, t, title_period, forced, file):
             code = _fit_period(code, lay, file, sheet.name)
-            if periods.end_date(code) > today:
+            planned = lay.periods == "library" and periods.kind_of(code) == "year" and int(code) <= today.year + 1
+            if periods.end_date(code) > today and not planned:      # (next year's project library is planned now)
                 raise LoadError(Problem(f"统计期{periods.label(code)}尚未结束，是未来日期", file=file, sheet=sheet.name,
                                         value=code))
             end = periods.end_date(code) if lay.periods != "library" else today
