@@ -8,14 +8,21 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from etl.sources import KIND_LABEL
 from rural import periods
 
 STATUS = {"loaded": "已载入", "unchanged": "未改动", "failed": "失败"}
-BATCH_STATUS = {"active": "有效", "superseded": "已被替代", "undone": "已撤销"}
+from etl.load import STATUS_LABEL as BATCH_STATUS  # noqa: E402  (the batch status words, defined once)
 
+
+
+def _cells(*values) -> list[Text]:
+    """Table cells as plain text: a file, sheet or township name is never read as Rich markup."""
+    return [Text(str(v)) for v in values]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,8 +58,8 @@ def cmd_sample(args, console: Console) -> int:
 
     files = write_samples(Path(args.out), Path(args.profile) if args.profile else None)
     for f in files:
-        console.print(f"  {f}")
-    console.print(f"已写出 {len(files)} 个示例文件到 {args.out}")
+        console.print(f"  {escape(str(f))}")
+    console.print(f"已写出 {len(files)} 个示例文件到 {escape(str(args.out))}")
     return 0
 
 
@@ -65,7 +72,7 @@ def cmd_load(args, console: Console) -> int:
     try:
         columns_map = mappings.parse_cli(args.map)
     except LoadError as exc:
-        console.print(f"[red]{exc.text()}[/red]", highlight=False, soft_wrap=True)
+        console.print(f"[red]{escape(exc.text())}[/red]", highlight=False, soft_wrap=True)
         return 2
     if columns_map and not args.kind:
         console.print("[red]--map 需要与 --kind 一起使用（说明这是哪一类报表）。[/red]", highlight=False)
@@ -86,11 +93,11 @@ def cmd_load(args, console: Console) -> int:
             r = _load_one(engine, path, args, progress, columns_map)
             results.append(r)
             if r.status == "failed":
-                console.print(f"[red]✗ {r.file} 载入失败：[/red]\n{r.message}", highlight=False, soft_wrap=True)
+                console.print(f"[red]✗ {escape(r.file)} 载入失败：[/red]\n{escape(r.message)}", highlight=False, soft_wrap=True)
             for n in r.notes:
-                console.print(f"  {r.file}：{n}", highlight=False, soft_wrap=True)
+                console.print(f"  {escape(r.file)}：{escape(n)}", highlight=False, soft_wrap=True)
             for w in r.warnings:
-                console.print(f"[yellow]提醒：{w.text()}[/yellow]", highlight=False, soft_wrap=True)
+                console.print(f"[yellow]提醒：{escape(w.text())}[/yellow]", highlight=False, soft_wrap=True)
             if r.status == "loaded" and columns_map and r.plan is not None:
                 saved = _save_cli_mapping(engine, r.plan, columns_map)
                 if saved:
@@ -101,13 +108,13 @@ def cmd_load(args, console: Console) -> int:
     for r in results:
         if not r.batches:
             note = "见上方错误说明" if r.status == "failed" else r.message
-            table.add_row(r.file, STATUS[r.status], "", "", "", "", "", "", note)
+            table.add_row(*_cells(r.file, STATUS[r.status], "", "", "", "", "", "", note))
         for k, b in enumerate(r.batches):
             sup = f"替代批次 #{'、#'.join(map(str, b['superseded']))}" if b["superseded"] else ""
             if k == 0 and r.skipped_sheets:
                 sup = "；".join(filter(None, [sup, f"未识别的工作表已跳过：{'、'.join(r.skipped_sheets)}"]))
-            table.add_row(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], periods.kind_label(b["kind"], b["period"]),
-                          b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup)
+            table.add_row(*_cells(r.file, STATUS[r.status], f"#{b['batch']}", KIND_LABEL[b["kind"]], periods.kind_label(b["kind"], b["period"]),
+                          b["scope"], f"{b['rows_read']:,}", str(b["skipped"]), sup))
     console.print(table)
     failed = sum(r.status == "failed" for r in results)
     console.print(f"共 {len(results)} 个文件：载入 {sum(r.status == 'loaded' for r in results)}，"
@@ -158,7 +165,7 @@ def cmd_mappings(args, console: Console) -> int:
     for h in df.columns:
         table.add_column(h, overflow="fold")
     for r in df.itertuples(index=False):
-        table.add_row(*[str(v) for v in r])
+        table.add_row(*_cells(*r))
     console.print(table)
     return 0
 
@@ -169,7 +176,7 @@ def cmd_formats(args, console: Console) -> int:
     text = formats_markdown()
     if args.out:
         args.out.write_text(text, encoding="utf-8")
-        console.print(f"已写出 {args.out}", highlight=False)
+        console.print(f"已写出 {escape(str(args.out))}", highlight=False)
     else:
         print(text)
     return 0
@@ -187,9 +194,9 @@ def cmd_batches(args, console: Console) -> int:
     for h in ("批次", "文件", "工作表", "类型", "统计期", "范围", "读入", "载入", "跳过", "载入时间", "状态", "SHA-256"):
         table.add_column(h, overflow="fold")
     for r in df.itertuples():
-        table.add_row(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), periods.kind_label(r.kind, r.period), r.scope,
+        table.add_row(*_cells(f"#{r.id}", r.file_name, r.sheet, KIND_LABEL.get(r.kind, r.kind), periods.kind_label(r.kind, r.period), r.scope,
                       f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", str(r.loaded_at),
-                      BATCH_STATUS.get(r.status, r.status), r.sha256[:12])
+                      BATCH_STATUS.get(r.status, r.status), r.sha256[:12]))
     console.print(table)
     return 0
 
@@ -203,9 +210,9 @@ def cmd_undo_redo(args, console: Console) -> int:
     try:
         message = (service.undo if args.command == "undo" else service.redo)(engine, args.batch)
     except LoadError as exc:
-        console.print(f"[red]{exc.text()}[/red]", highlight=False, soft_wrap=True)
+        console.print(f"[red]{escape(exc.text())}[/red]", highlight=False, soft_wrap=True)
         return 1
-    console.print(message, highlight=False, soft_wrap=True)
+    console.print(escape(message), highlight=False, soft_wrap=True)
     return 0
 
 
@@ -222,7 +229,7 @@ def main(argv=None) -> int:
     except Exception as exc:  # never a traceback for a user; RURAL_DEBUG=1 shows it
         if os.environ.get("RURAL_DEBUG"):
             raise
-        console.print(f"[red]出错了：{type(exc).__name__}：{exc}[/red]（设置 RURAL_DEBUG=1 可查看详细信息）", highlight=False)
+        console.print(f"[red]出错了：{type(exc).__name__}：{escape(str(exc))}[/red]（设置 RURAL_DEBUG=1 可查看详细信息）", highlight=False)
         return 2
 
 

@@ -114,6 +114,8 @@ class Layout:
     also_kinds: tuple[str, ...] = ()
     exclude_empty: dict = field(default_factory=dict, hash=False, compare=False)   # field → reason
     title_words: tuple[str, ...] = ()     # the layout applies only when the title / sheet / file name has one of these
+    household_key: str = ""               # person rows: the field that groups them into households
+    household_fields: tuple[str, ...] = ()   # fields written once per household (the head's row, a merged cell)
     _index: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def field(self, name: str) -> Field:
@@ -303,7 +305,8 @@ def _load(rules_file: str, layouts_dir: str) -> Reference:
                      any_of=tuple(any_of), excludes=tuple(norm_text(x) for x in raw.get("excludes", [])),
                      grain=raw.get("grain", ""), group=group, item_columns=raw.get("item_columns", ""),
                      also_kinds=tuple(raw.get("also_kinds", [])), exclude_empty=dict(raw.get("exclude_empty", {})),
-                     title_words=tuple(raw.get("title_words", [])))
+                     title_words=tuple(raw.get("title_words", [])), household_key=raw.get("household_key", ""),
+                     household_fields=tuple(raw.get("household_fields", [])))
         _check(lay, where)
         layouts.append(lay)
     return Reference(tuple(layouts), _rules(rules_raw))

@@ -335,9 +335,8 @@ def map_columns(columns: list[Column], lay: Layout, rules: Rules, header_rows: l
         if claim is None:
             (m.personal if rules.is_personal(col.text) else m.unused).append(col)
             continue
-        if claim.field.type != "personal_key" and rules.is_personal(col.text) and not forced and \
-                claim.field.type not in ("key", "seq", "township", "village", "county", "choice"):
-            m.personal.append(col)
+        if claim.field.type != "personal_key" and rules.is_personal(col.text):
+            m.personal.append(col)      # never a field, a clerk's mapping or not (rules.toml personal_patterns)
             continue
         if claim.field.repeat and claim.ordinal is None:
             claim.ordinal = 1

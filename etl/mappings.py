@@ -14,12 +14,12 @@ from sqlalchemy.engine import Engine
 
 from etl.errors import LoadError, Problem
 from etl.layouts import Reference, reference
+from etl.find import SCAN_ROWS
 from etl.mapping import MAX_LEVELS, Column, header_columns
 from etl.read import RawSheet
 from rural.db import ColumnMapping
 from rural.reference import norm_text
 
-SCAN_ROWS = 25
 CM = ColumnMapping.__table__
 
 

@@ -101,6 +101,8 @@ def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None =
             values = parse.clean_series(raw)
             if f.type in ("key", "personal_key"):
                 problems += _scientific(values[~in_totals], claim, table, file)
+            if f.type == "key":
+                problems += _id_numbers(values[~in_totals], claim, table, file)
             out[claim.name] = values
             continue
         if f.type in NUMBERS:
@@ -122,6 +124,21 @@ def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None =
                 problems.append(cell_problem("不能为负数", file, table, i, claim, raw[i]))
         out[claim.name] = values
     return out, problems
+
+
+def _id_numbers(values: pd.Series, claim: Claim, table: Table, file: str) -> list[Problem]:
+    """A key column that holds resident ID numbers (18 characters, valid check digit): storing it would keep
+    the ID numbers in clear, so it is refused."""
+    from etl.sources.common import ids_ok
+
+    v = values.dropna()
+    sample = v.iloc[:2000]
+    if len(sample) == 0 or ids_ok(sample).mean() < 0.5:
+        return []
+    return [Problem(f"“{claim.column.text}”列的值是证件号码（18位，校验位正确），不能作为{claim.field.name}保存", file=file,
+                    sheet=table.sheet.name, column=claim.column.text, col=claim.col,
+                    row=table.sheet.sheet_row(v.index[0]),
+                    hint="证件号码只用于在没有户编号时生成密钥户码，不作为编号保存：请指定真正的户编号列，或不指定编号列")]
 
 
 def _scientific(values: pd.Series, claim: Claim, table: Table, file: str) -> list[Problem]:

@@ -104,7 +104,8 @@ _DATE_PATTERNS = (
 
 
 def parse_date(text: str) -> date:
-    t = clean(text).replace("T", "")
+    t = re.split(r"[\sT]+", unicodedata.normalize("NFKC", str(text)).strip(), maxsplit=1)[0]   # 2023/6/1 10:30
+    t = clean(t)
     for rx in _DATE_PATTERNS:
         m = rx.match(t)
         if m:

@@ -25,7 +25,7 @@ from etl.errors import LoadError, Problem
 from etl.find import Region, Table, classify_notes, find_tables, guess_header, near_misses
 from etl.layouts import Layout, Reference, kind_label, reference
 from etl.normalize import UNKNOWN, normalize
-from etl.read import RawSheet
+from etl.read import RawSheet, open_workbook
 from etl.reshape import long_frame, split_periods
 from etl.sources import module_for
 from etl.load import COUNTY_WIDE, Progress, Unchanged, database_problem, write_plan
@@ -91,6 +91,8 @@ class SheetPlan:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     layout: str = ""
     header: list = field(default_factory=list)     # the header columns of its table (for saving a mapping)
+    counties: list = field(default_factory=list)   # the values of its 县 column (which county it is)
+    listed: list = field(default_factory=list)     # the townships its rows name (with numbers or not): its scope
 
 
 @dataclass
@@ -188,37 +190,7 @@ def plan_file(engine: Engine, path: Path, data: bytes | None = None, kind: str |
 
 
 def _open_workbook(name: str, data: bytes):
-    try:
-        from etl.read import open_workbook
-    except ImportError:
-        return _InProcess(name, data)
     return open_workbook(name, data)
-
-
-class _InProcess:
-    """Stand-in for the sandboxed reader: every sheet read in this process."""
-
-    def __init__(self, name, data):
-        from types import SimpleNamespace
-
-        from etl.read import read_file
-
-        self._sheets = read_file(Path(name), data)
-        self.sheets = [SimpleNamespace(index=i, name=s.name, hidden=s.hidden) for i, s in enumerate(self._sheets)]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def peek(self, index, rows=60):
-        s = self._sheets[index]
-        return RawSheet(s.name, s.frame.head(rows).copy(), s.first_row, list(s.columns), s.hidden)
-
-    def load(self, index, columns=None, fingerprint=None):
-        s = self._sheets[index]
-        return RawSheet(s.name, s.frame.copy(), s.first_row, list(s.columns), s.hidden)
 
 
 def _read_sheet(wb, index: int, layouts, ref, size: int, saved, columns_map, context: str = "") -> RawSheet:
@@ -232,13 +204,14 @@ def _read_sheet(wb, index: int, layouts, ref, size: int, saved, columns_map, con
                             context)
     if not tables:
         return _framed(wb.load(index, None, fingerprint=None))
-    cols, fp = set(), set()
+    cols, fp, seq = set(), set(), set()
     for t in tables:
         cols |= set(t.mapping.read_columns(need_key=not t.mapping.has("户编号")))
-        fp |= {c.col for c in t.mapping.personal} | {c.col for c in t.mapping.claims if c.field.type != "seq"}
+        fp |= {c.col for c in t.mapping.personal} | {c.col for c in t.mapping.claims if c.field.type != "seq" and c.col >= 0}
+        seq |= {c.col for c in t.mapping.claims if c.field.type == "seq"}
     head_cols = set(head.columns)
     cols |= {c for c in head_cols if c < min(cols, default=0)}   # label columns on the left (合计 in 序号)
-    return _framed(wb.load(index, sorted(cols), fingerprint=sorted(fp | cols)))
+    return _framed(wb.load(index, sorted(cols), fingerprint=sorted((fp | cols) - seq)))
 
 
 def _framed(sheet: RawSheet) -> RawSheet:
@@ -252,7 +225,7 @@ def _overrides(sheet: RawSheet, layouts: list[Layout], ref: Reference, saved, co
     if columns_map:
         return layouts, {lay.name: columns_map for lay in layouts}
     found = saved_mappings.match(sheet, saved, ref)
-    if found is None:
+    if found is None or (kind and found["layout"] not in {lay.name for lay in ref.for_kind(kind)}):
         return None
     lay = ref.layout(found["layout"])
     return [lay], {lay.name: found["fields"]}
@@ -317,6 +290,7 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     problems += more
     not_detail = set(classes.total) | set(classes.subtotal) | set(classes.part)
     detail = body.index[~body.index.isin(list(not_detail))]
+    typed = _carry_household_fields(t, typed, detail)
     excluded = {}
     for c in t.mapping.claims:      # rows whose value is not in the field's vocabulary, when the field says so
         if c.field.unknown == "exclude" and c.name in typed:
@@ -384,6 +358,29 @@ def _section_rows(t: Table, body: pd.DataFrame) -> dict:
         if _NUMBERED.match(text) and not re.fullmatch(r"[\d.,%\-+ ]+", text):
             out[i] = "section"
     return out
+
+
+def _carry_household_fields(t: Table, typed: pd.DataFrame, detail: pd.Index) -> pd.DataFrame:
+    """Person rows whose household fields are written on one member's row only (the head's, or a merged cell):
+    the other members of the same 户编号 take them."""
+    lay = t.layout
+    keys = t.mapping.claimed(lay.household_key) if lay.household_key else []
+    cols = [c.name for c in t.mapping.claims if c.field.name in lay.household_fields and c.name in typed.columns]
+    if not keys or not cols:
+        return typed
+    part = typed.loc[detail, cols]
+    gaps = part.isna()
+    if not gaps.to_numpy().any():
+        return typed
+    key = typed.loc[detail, keys[0].name]
+    known = key.notna()
+    filled = part[known].groupby(key[known], sort=False).transform("first")
+    typed = typed.copy()
+    for c in cols:
+        rows = filled.index[gaps.loc[filled.index, c].to_numpy()]
+        if len(rows):
+            typed.loc[rows, c] = filled.loc[rows, c]
+    return typed
 
 
 def _fill_merged_townships(t: Table, body: pd.DataFrame, classes) -> pd.DataFrame:
@@ -458,14 +455,28 @@ def _build(t: Table, frame: pd.DataFrame, code: str, file: str, settings: Settin
     report["personal"] = [c.text for c in t.mapping.personal]
     report["comparison"] = [c.text for c in t.mapping.comparison]
     skipped = skipped + [f"{reason}：{n:,}行" for reason, n in report["excluded"].items()]
+    counties = sorted({str(v) for v in frame["县"].dropna().unique()}) if "县" in frame else []
+    listed = (list(dict.fromkeys(str(v) for v in frame["乡镇"].dropna())) + ([None] if frame["乡镇"].isna().any() else [])
+              if "乡镇" in frame else [])
     plans = [SheetPlan(ctx.kind or lay.kind, ctx.label or lay.label, t.sheet.name, code, facts, report["read"], skipped,
-                       ctx.warnings, report=report, extra=ctx.extra, layout=lay.name, header=t.mapping.columns)]
-    for extra_plan in ctx.also:
-        extra_plan.report = dict(report) | {"facts": len(extra_plan.facts)}
-        extra_plan.rows_read, extra_plan.skipped = report["read"], skipped
+                       ctx.warnings, report=report, extra=ctx.extra, layout=lay.name, header=t.mapping.columns,
+                       counties=counties, listed=listed)]
+    for extra_plan in ctx.also:       # its rows are its own: the first batch keeps the table's other rows
+        own = int(extra_plan.facts["src_row"].nunique())
+        extra_plan.report = {"read": own, "loaded": own, "excluded": {}, "facts": len(extra_plan.facts),
+                             "layout": lay.name, "header": report["header"], "of_table": report["read"]}
+        extra_plan.rows_read, extra_plan.skipped = own, []
+        report["read"] -= own
+        report["loaded"] -= own
+        plans[0].rows_read = report["read"]
         plans.append(extra_plan)
     notes += [n for n in account.get("excluded_notes", []) if n not in notes] + ctx.notes
-    return [p for p in plans if len(p.facts) or p is plans[0]]
+    plans = [p for p in plans if len(p.facts)]
+    if not plans:        # a blank form must never supersede the figures loaded before
+        raise LoadError(Problem(f"{lay.label}（{periods.label(code)}）没有任何数值，不能载入", file=file, sheet=t.sheet.name,
+                                row=t.sheet.sheet_row(t.header_rows[0]),
+                                hint="请填写数值后再载入；如要删除已载入的数据，请在“载入历史”中撤销该批次"))
+    return plans
 
 
 def _report_columns(t: Table, notes: list[str], file: str) -> None:
@@ -482,8 +493,15 @@ def _report_columns(t: Table, notes: list[str], file: str) -> None:
 
 
 # -------------------------------------------------------------------------------------- periods
+_PERIOD_META = ("数据截至", "数据截止", "截至日期", "统计时间", "统计日期", "统计期", "所属期", "报告期")
+
+
 def _title_period(t: Table, file: str) -> tuple[str, str] | None:
-    for line in [*t.top_lines, *t.meta.values()]:
+    """The period the titles state (a 数据截至 / 统计时间 line too; never a 填报日期 line)."""
+    meta = [v for k, v in t.meta.items() if any(norm_text(k).startswith(norm_text(w)) for w in _PERIOD_META)]
+    titles = [line for line in t.top_lines if not (":" in line or "：" in line) or
+              any(norm_text(line).startswith(norm_text(w)) for w in _PERIOD_META)]
+    for line in [*titles, *meta]:
         found = periods.find_period(line)
         if found:
             return found
@@ -585,15 +603,15 @@ def _fit_period(code: str, lay: Layout, file: str, sheet: str) -> str:
 
 
 # ------------------------------------------------------------------------------- county, townships
-_COUNTY_AT_START = re.compile(r"^\s*(?:[\u4e00-\u9fff]{1,8}?[省州市盟])?([\u4e00-\u9fff]{1,6}?[县旗])")
+_COUNTY_AT_START = re.compile(r"^\s*(?:[\u4e00-\u9fff]{1,8}?[省州市盟])?([\u4e00-\u9fff]{1,6}?[县旗])(?![\u4e00-\u9fff]{0,3}[村乡镇组社屯])")
 _NOT_A_COUNTY = ("全县", "本县", "该县", "各县", "县级", "县直", "县域", "全旗", "本旗", "县本级")
+_NOT_IN_A_NAME = ("关于", "红旗", "国旗", "党旗", "锦旗", "印发", "通知", "报告", "情况")
 
 
 def _county(engine: Engine, settings: Settings, file: str, titles: list[str], plans: list[SheetPlan]) -> tuple[str, bool]:
     """The county a file belongs to, and whether it is new to this database and the reference list."""
     known = set(settings.counties()) | set(_db_counties(engine))
-    column = {c for p in plans if "county" in p.facts for c in p.facts["county"].dropna().unique()}
-    column = {_county_name(c) for c in column} - {None}
+    column = {_county_name(c) for p in plans for c in p.counties} - {None}
     if len(column) > 1:
         raise LoadError(Problem(f"文件中有几个县的数据（{'、'.join(sorted(column))}），请每个县分开报送", file=file))
     text = " ".join(titles) + " " + Path(file).stem
@@ -605,13 +623,13 @@ def _county(engine: Engine, settings: Settings, file: str, titles: list[str], pl
         return c, c not in known
     if len(named) == 1:
         return next(iter(named)), False
+    names = {str(n) for p in plans if "township" in p.facts for n in p.facts["township"].dropna().unique()}
+    fits = [c for c in known if names and names <= set(_townships_of(engine, settings, c))]
+    if len(fits) == 1:          # the rows' townships say whose file it is, whatever a title's other words say
+        return fits[0], False
     stranger = _unknown_county_named([*titles, Path(file).stem], known)
     if stranger:
         return stranger, True
-    names = {str(n) for p in plans if "township" in p.facts for n in p.facts["township"].dropna().unique()}
-    fits = [c for c in known if names and names <= set(_townships_of(engine, settings, c))]
-    if len(fits) == 1:
-        return fits[0], False
     if len(known) == 1:
         return next(iter(known)), False
     raise LoadError(Problem("无法确定数据所属的县：标题、文件名和“县”列中都没有县名，乡镇名也对不上已有的县", file=file,
@@ -619,16 +637,21 @@ def _county(engine: Engine, settings: Settings, file: str, titles: list[str], pl
 
 
 def _county_name(value: str) -> str | None:
-    m = re.search(r"([\u4e00-\u9fff]{1,6}?[县旗])$", str(value).strip())
-    return m.group(1) if m and m.group(1) not in _NOT_A_COUNTY else (str(value).strip() or None)
+    """``云南省楚雄州南华县`` → 南华县: the county after any province / prefecture in front of it."""
+    v = re.sub(r"\s+", "", str(value))
+    head = re.match(r"^.*(?:省|自治区|州|盟|地区)(?=.+[县旗区市]$)", v)
+    v = v[head.end():] if head else v
+    return None if not v or v in _NOT_A_COUNTY else v
 
 
 def _unknown_county_named(lines: list[str], known: set[str]) -> str | None:
     """A county name (…县, …旗) opening a title line or the file name that is none of the known counties."""
     for line in lines:
         m = _COUNTY_AT_START.match(line)
-        if m and m.group(1) not in _NOT_A_COUNTY and not any(k in m.group(1) or m.group(1) in k for k in known):
-            return m.group(1)
+        name = m.group(1) if m else ""
+        if len(name) >= 2 and not any(w in name for w in _NOT_A_COUNTY + _NOT_IN_A_NAME) \
+                and not any(k in name or name in k for k in known):
+            return name
     return None
 
 
@@ -676,8 +699,10 @@ def _resolve_townships(engine, settings, county: str, plan: SheetPlan, file: str
     if problems:
         raise LoadError(problems)
     present = names.unique()
+    listed = set(plan.listed) if plan.listed else set(present)       # a township listed without numbers counts too
     count = len(set(known) | set(new))
-    plan.scope = str(present[0]) if len(present) == 1 and plan.facts["township"].notna().all() and count > 1 else COUNTY_WIDE
+    whole = plan.facts["township"].notna().all() and None not in listed
+    plan.scope = str(present[0]) if len(present) == 1 and listed == {str(present[0])} and whole and count > 1 else COUNTY_WIDE
 
 
 def _split_township_village(plan: SheetPlan, known: list[str]) -> None:
@@ -743,9 +768,12 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
 
 
 def _active_with_sha(engine: Engine, digest: str) -> list[int]:
+    """The batches of these bytes when every batch ever made from them is still active (else none: loading the
+    file again restores what a later file superseded or a clerk undid)."""
     b = LoadBatch.__table__
     with engine.connect() as conn:
-        return [r[0] for r in conn.execute(select(b.c.id).where((b.c.sha256 == digest) & (b.c.status == BATCH_ACTIVE)))]
+        rows = conn.execute(select(b.c.id, b.c.status).where(b.c.sha256 == digest)).all()
+    return [r.id for r in rows] if rows and all(r.status == BATCH_ACTIVE for r in rows) else []
 
 
 def _batch_keys(engine: Engine, ids: list[int]) -> set[tuple[str, str, str]]:

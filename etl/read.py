@@ -185,6 +185,8 @@ class Workbook:
 
     def _sheet(self, header: dict, blobs: list[bytes]) -> RawSheet:
         meta = header["sheet"]
+        if len(meta["columns"]) != int(meta["ncols"]) or int(meta["first_row"]) < 1:
+            raise LoadError(Problem("读取器返回的数据格式不对", file=self.name, hint="请重试；如仍出错，请联系系统管理员"))
         t = time.perf_counter()
         frame, fp = _frame_from_ipc(self.name, blobs, int(meta["ncols"]), bool(meta["fingerprint"]))
         self.timings = dict(header.get("timings") or {}, to_pandas_s=time.perf_counter() - t)

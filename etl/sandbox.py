@@ -124,10 +124,16 @@ class Sandbox:
                 self._die(None, t0)
             header = self._receive(t0)
             blobs = []
+            most = int(self.limits.parse_memory_mb) * 1024 * 1024     # no reply is larger than the child's memory
             try:
-                for _ in range(int(header.get("blobs", 0))):
-                    blobs.append(self._conn.recv_bytes())
-            except (EOFError, ConnectionError, OSError):
+                n = int(header.get("blobs", 0))
+                if not 0 <= n <= 64:
+                    raise ValueError
+                for _ in range(n):
+                    self._wait_for_data(t0)               # a child that promises a blob and stalls is timed out
+                    blobs.append(self._conn.recv_bytes(maxlength=most))
+            except (EOFError, ConnectionError, OSError, ValueError):
+                self._kill()
                 self._die(None, t0)
             if header.get("status") == "ok":
                 return header, blobs
@@ -138,6 +144,15 @@ class Sandbox:
                 self._reap()
             raise err
 
+    def _wait_for_data(self, t0: float) -> None:
+        timeout = float(self.limits.parse_timeout_s)
+        while not self._conn.poll(POLL_S):
+            if time.monotonic() - t0 > timeout:
+                self._kill()
+                self._die("timeout", t0)
+            if not self._proc.is_alive() and not self._conn.poll(0):
+                self._die(None, t0)
+
     def _receive(self, t0: float) -> dict:
         pid = self._proc.pid
         limit_mb = float(self.limits.parse_memory_mb)
@@ -146,8 +161,9 @@ class Sandbox:
             if self._conn.poll(POLL_S):
                 self.peak_rss_mb = max(self.peak_rss_mb, rss_mb(pid))
                 try:
-                    raw = self._conn.recv_bytes()
+                    raw = self._conn.recv_bytes(maxlength=1 << 20)     # a header is small JSON
                 except (EOFError, ConnectionError, OSError):
+                    self._kill()
                     self._die(None, t0)
                 try:
                     header = json.loads(raw)

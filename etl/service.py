@@ -10,7 +10,6 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,9 @@ from etl.errors import LoadError, Problem
 from etl.find import find_tables, guess_header, near_misses
 from etl.layouts import reference
 from etl.mapping import Column
-from etl.pipeline import FileResult, _open_workbook, _framed, load_file, plan_file, sha256_of
+from etl.pipeline import (
+    FileResult, _active_with_sha, _framed, _open_workbook, list_batches, load_file, plan_file, sha256_of,
+)
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL
 from etl.load import STATUS_LABEL, Progress, redo, undo  # noqa: F401  (the page calls service.undo / redo)
@@ -106,10 +107,7 @@ def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = No
     check.errors = check_limits(check.name, data)
     if check.errors:
         return check
-    b = LoadBatch.__table__
-    with engine.connect() as conn:
-        check.already_loaded = [r[0] for r in conn.execute(select(b.c.id).where(
-            (b.c.sha256 == check.sha256) & (b.c.status == BATCH_ACTIVE)))]
+    check.already_loaded = _active_with_sha(engine, check.sha256)
     try:
         plan = plan_file(engine, Path(check.name), data, kind or None, period or None, columns_map=columns_map)
     except LoadError as exc:
@@ -185,9 +183,15 @@ def _samples(sheet, rows: list[int], cols: list[Column], ref) -> dict[str, str]:
     return out
 
 
-def layout_choices(kind: str | None = None) -> dict[str, str]:
+def layout_choices() -> dict[str, str]:
     """Layout name → label, for the clerk's choice of what a sheet is."""
     return {lay.name: lay.label for lay in reference().layouts}
+
+
+def mappable_headers(u: "Unplaced") -> list[str]:
+    """The columns a clerk may assign: every one but the personal columns (never read, whatever is chosen)."""
+    rules = reference().rules
+    return [c.text for c in u.columns if not rules.is_personal(c.text)]
 
 
 def layout_fields(layout: str) -> list[tuple[str, bool]]:
@@ -195,6 +199,15 @@ def layout_fields(layout: str) -> list[tuple[str, bool]]:
     lay = reference().layout(layout)
     fields = [f for f in lay.fields if f.type not in ("seq",) and f.name != "县"]
     return [(f.name, f.required) for f in sorted(fields, key=lambda f: not f.required)]
+
+
+def mapping_table(engine: Engine) -> pd.DataFrame:
+    """The saved header mappings, for the 表头映射 tab."""
+    return mappings.table(engine)
+
+
+def remove_mapping(engine: Engine, mapping_id: int) -> bool:
+    return mappings.remove(engine, mapping_id)
 
 
 def save_mapping(engine: Engine, name: str, data: bytes, sheet: str, layout: str, fields: dict[str, str]) -> int:
@@ -284,11 +297,8 @@ def archived(sha256: str) -> bytes | None:
 
 # ---------------------------------------------------------------------------- undo / redo
 def history(engine: Engine) -> pd.DataFrame:
-    b = LoadBatch.__table__
-    with engine.connect() as conn:
-        rows = conn.execute(select(b).order_by(b.c.id.desc())).mappings().all()
-    df = pd.DataFrame(rows, columns=[c.name for c in b.columns])
-    return df
+    """Every batch, newest first."""
+    return list_batches(engine).iloc[::-1].reset_index(drop=True)
 
 
 def history_display(engine: Engine) -> pd.DataFrame:
@@ -380,6 +390,3 @@ def template_xlsx(kind: str, county: str = "某县") -> bytes:
 def accepted_types() -> str:
     return "、".join(ACCEPTED)
 
-
-def now() -> str:
-    return datetime.now().strftime("%Y-%m-%d %H:%M")

@@ -196,7 +196,7 @@ def required_cells(table: Table, typed: pd.DataFrame, detail: pd.Index, file: st
     lay = table.layout
     for c in table.mapping.claims:
         f = c.field
-        if not f.required or f.name in handled or c.group or c.period or (lay.group and f.name in lay.group.measures):
+        if not f.required or f.name in handled or c.group or (lay.group and f.name in lay.group.measures) or c.col < 0:
             continue
         if lay.county_level and f.type == "township":
             continue

@@ -223,10 +223,15 @@ def _rels(name: str, data: bytes, infos: dict, path: str) -> dict[str, tuple[str
     return out
 
 
-def _find(infos: dict, path: str) -> zipfile.ZipInfo | None:
+MAX_SHEETS = 1000      # a workbook with more sheets than this is not a department's file (and costs time to check)
+
+
+def _find(infos: dict, path: str, lowered: dict | None = None) -> zipfile.ZipInfo | None:
     if path in infos:
         return infos[path]
     low = path.lower().replace("\\", "/")
+    if lowered is not None:
+        return lowered.get(low)
     for k, v in infos.items():
         if k.lower().replace("\\", "/") == low:
             return v
@@ -246,13 +251,21 @@ def structure(name: str, data: bytes, zf: zipfile.ZipFile) -> Structure:
     wb_path = wb_info.filename
     rels = _rels(name, data, infos, wb_path)
     root = _xml(name, read_member(name, data, wb_info), wb_path)
-    sheets = []
+    sheets, parts = [], set()
+    lowered = {k.lower().replace("\\", "/"): v for k, v in infos.items()}
     for el in root.iter():
         if _local(el.tag) != "sheet":
             continue
+        if len(sheets) >= MAX_SHEETS:
+            raise LoadError(Problem(f"工作簿有超过{MAX_SHEETS:,}个工作表，不是部门报表", file=name,
+                                    hint="请只保留需要载入的工作表后重新保存"))
         rid = el.get(f"{{{_REL}}}id") or el.get(f"{{{_STRICT_REL}}}id") or el.get("id")
         kind, target = rels.get(rid or "", ("?", None))
-        info = _find(infos, target) if target else None
+        info = _find(infos, target, lowered) if target else None
+        if info is not None and info.filename in parts:
+            raise corrupt(name, "几个工作表指向同一个工作表部件，工作簿构造异常")
+        if info is not None:
+            parts.add(info.filename)
         state = (el.get("state") or "visible").lower()
         sheets.append(SheetPart(len(sheets), el.get("name", f"Sheet{len(sheets) + 1}"), state in ("hidden", "veryhidden"),
                                 kind, info.filename if info else None))

@@ -106,12 +106,21 @@ _P_YEAR = re.compile(r"(\d{4})\s*年度?")
 _P_CODE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])(?!\d)")
 
 
+_P_RANGE = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*[-—–~至到]\s*(?:\d{4}\s*年\s*)?(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?")
+_P_REPORTED = re.compile(r"[(（][^()（）]*(?:填报|报送|制表|打印|导出|更新)[^()（）]*[)）]|(?:填报|报送|制表|打印|导出)(?:日期|时间)?[:：]\S*")
+
+
 def find_period(text: str) -> tuple[str, str] | None:
-    """Find a period in a title or file name: (code, form) with form ytd/upto/month/half/quarter/year."""
-    t = unicodedata.normalize("NFKC", text)
-    if m := _P_YTD.search(t):
+    """Find a period in a title or file name: (code, form) with form ytd/upto/month/half/quarter/year.
+    When the line was made (``（2023年3月填报）``, ``导出时间：…``) is not its period."""
+    t = _P_REPORTED.sub("", unicodedata.normalize("NFKC", text))
+    if any(not 1 <= int(x) <= 12 for x in re.findall(r"(?<!\d)(\d{1,2})\s*月", t)):
+        return None                                                         # 2023年13月 is no period
+    if (m := _P_RANGE.search(t)) and 1 <= int(m.group(2)) <= 12:          # 2023年1月1日—4月30日
         return f"{m.group(1)}-{int(m.group(2)):02d}", "ytd"
-    if m := _P_UPTO.search(t):
+    if (m := _P_YTD.search(t)) and 1 <= int(m.group(2)) <= 12:
+        return f"{m.group(1)}-{int(m.group(2)):02d}", "ytd"
+    if (m := _P_UPTO.search(t)) and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{int(m.group(2)):02d}", "upto"
     if m := _P_HALF.search(t):
         return f"{m.group(1)}H{1 if m.group(2) == '上' else 2}", "half"
@@ -119,7 +128,7 @@ def find_period(text: str) -> tuple[str, str] | None:
         return f"{m.group(1)}H1", "half"
     if m := _P_QUARTER.search(t):
         return f"{m.group(1)}Q{_CN_NUM[m.group(2)]}", "quarter"
-    if m := _P_MONTH.search(t):
+    if (m := _P_MONTH.search(t)) and 1 <= int(m.group(2)) <= 12:
         return f"{m.group(1)}-{int(m.group(2)):02d}", "month"
     if m := _P_YEAR.search(t):
         return m.group(1), "year"

@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from etl import mappings, service
+from etl import service
 from etl.errors import LoadError, Problem
 from rural import periods
 from rural.db import data_version
@@ -71,7 +71,7 @@ def show_sheet(sc) -> None:
     st.text(accounting(sc))
     if sc.replaces:
         for b in sc.replaces:
-            st.warning(f"载入后将替代批次 #{b['batch']}（{b['file']}，{b['loaded_at']} 载入，{b['rows']:,}行），"
+            st.warning(f"载入后将替代批次 #{b['batch']}（{plain(b['file'])}，{b['loaded_at']} 载入，{b['rows']:,}行），"
                        "被替代的批次保留在载入历史中，可撤销恢复。")
     unused, personal = sc.report.get("unused", []), sc.report.get("personal", [])
     if unused or personal or sc.report.get("comparison"):
@@ -88,7 +88,7 @@ def show_sheet(sc) -> None:
 def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     """The clerk's mapping for one sheet: its kind and which column each field is. Returns it when asked
     to preview or save."""
-    st.info(f"工作表“{u.sheet}”的表头（第{u.header_rows[0]}行）没有认出来。请选择这是哪一类报表，并指定各字段对应的列；"
+    st.info(f"工作表“{plain(u.sheet)}”的表头（第{u.header_rows[0]}行）没有认出来。请选择这是哪一类报表，并指定各字段对应的列；"
             "预览无误后保存，以后同样表头的报表会自动按此载入。")
     with st.expander("这张表的列和前几行的值", expanded=False):
         st.dataframe([{"列": c.cell, "表头": c.text, "前几行的值": u.samples.get(c.text, "")} for c in u.columns],
@@ -101,7 +101,7 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
         return None
     guessed = dict(next((g for name, g in u.guesses if name == layout), {}))
     by_field = {fld: col for col, fld in guessed.items()}
-    headers = [c.text for c in u.columns]
+    headers = service.mappable_headers(u)
     chosen = {}
     cols = st.columns(3)
     for k, (name, required) in enumerate(service.layout_fields(layout)):
@@ -184,9 +184,9 @@ with tab_up:
                 continue
             ticks = True
             if check.new_county:
-                st.warning(f"这是“{check.county}”的第一次载入。它的乡镇将按文件中的行登记（{len(check.new_townships)}个）："
-                           + "、".join(check.new_townships))
-                ticks = st.checkbox(f"确认登记{check.county}及以上乡镇", key=f"county-{i}-{up.file_id}")
+                st.warning(f"这是“{plain(check.county)}”的第一次载入。它的乡镇将按文件中的行登记（{len(check.new_townships)}个）："
+                           + "、".join(plain(t) for t in check.new_townships))
+                ticks = st.checkbox(f"确认登记{plain(check.county)}及以上乡镇", key=f"county-{i}-{up.file_id}")
             if check.warnings:
                 st.warning(f"有{len(check.warnings)}处提醒，请核对：\n\n" + problems_text(check.warnings))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
@@ -201,9 +201,9 @@ with tab_up:
                         f"载入时出错（{type(exc).__name__}），数据库未作改动", file=up.name, hint="请重试")])
                 bar.empty()
                 if result.status == "loaded":
-                    st.success("已载入：" + result.message + "。各页面的数字已随之更新。")
+                    st.success("已载入：" + plain(result.message) + "。各页面的数字已随之更新。")
                 elif result.status == "unchanged":
-                    st.info(result.message)
+                    st.info(plain(result.message))
                 else:
                     st.error("载入失败：\n\n" + problems_text(result.problems))
                     st.dataframe(service.UploadCheck(up.name, len(data), "", errors=result.problems).report(), hide_index=True)
@@ -222,7 +222,7 @@ with tab_hist:
             pick = st.selectbox("撤销批次", active, format_func=lambda b: f"#{b} {label[b]}", key="undo_pick")
             if st.button("撤销", key="undo", disabled=pick is None):
                 try:
-                    st.success(service.undo(engine(), int(pick)))
+                    st.success(plain(service.undo(engine(), int(pick))))
                     st.rerun()
                 except Exception as exc:   # noqa: BLE001
                     failed(exc)
@@ -230,7 +230,7 @@ with tab_hist:
             pick = st.selectbox("恢复已撤销的批次", undone, format_func=lambda b: f"#{b} {label[b]}", key="redo_pick")
             if st.button("恢复", key="redo", disabled=pick is None):
                 try:
-                    st.success(service.redo(engine(), int(pick)))
+                    st.success(plain(service.redo(engine(), int(pick))))
                     st.rerun()
                 except Exception as exc:   # noqa: BLE001
                     failed(exc)
@@ -245,7 +245,7 @@ with tab_hist:
 
 with tab_maps:
     st.caption("上传时指定过各列含义的表头。同样表头的报表会自动按这里的映射载入；删除后需重新指定。")
-    saved = mappings.table(engine())
+    saved = service.mapping_table(engine())
     if saved.empty:
         st.info("还没有保存的表头映射。")
     else:
@@ -253,9 +253,11 @@ with tab_maps:
         pick = st.selectbox("删除映射", saved["编号"].tolist(), key="map_delete_pick",
                             format_func=lambda m: f"#{m} {saved.set_index('编号').loc[m, '表格']}")
         if st.button("删除", key="map_delete"):
-            mappings.remove(engine(), int(pick))
-            st.success(f"已删除表头映射 #{pick}")
-            st.rerun()
+            try:
+                service.remove_mapping(engine(), int(pick))
+                st.rerun()
+            except Exception as exc:   # noqa: BLE001
+                failed(exc)
 
 with tab_tpl:
     st.caption("各类报表的空白模板：表头、单位和“填报说明”工作表。按模板填写的文件可直接上传载入；不按模板、带多余列的报表也能载入。")

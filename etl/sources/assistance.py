@@ -12,7 +12,13 @@ _CLOSED = {"已办结", "办结", "是", "已完成", "完成", "结案", "已�
 def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if ctx.table.layout.kind == "platform":
         return _platform(df, ctx)
-    df = df[df["人次"].notna() | df["金额"].notna()]
+    from etl.sources.employment import NO_VALUES
+
+    kept = df["人次"].notna() | df["金额"].notna()
+    empty = set(df.loc[~kept, "_row"]) - set(df.loc[kept, "_row"])     # a row none of whose groups has a number
+    if empty:
+        ctx.excluded[NO_VALUES] = ctx.excluded.get(NO_VALUES, 0) + len(empty)
+    df = df[kept]
     return pd.DataFrame({"township": df.get("乡镇"), "type": df["救助类别"],
                          "person_times": df["人次"].fillna(0).astype("int64"),
                          "amount_fen": df["金额"].fillna(0).astype("int64"), "src_row": df["_row"]}).reset_index(drop=True)

@@ -9,6 +9,7 @@ from etl.errors import LoadError, Problem
 from etl.validate import pct_agrees
 
 NAME = "employment"
+NO_VALUES = "没有填写数值（未载入）"
 
 
 def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
@@ -16,7 +17,10 @@ def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
         return pd.DataFrame({"township": df.get("乡镇"), "posts": df["城镇公益性岗位"].astype("int64"),
                              "post_subsidy_fen": df["岗位补贴"].astype("int64"),
                              "insurance_subsidy_fen": df["社会保险补贴"].astype("int64"), "src_row": df["_row"]})
-    df = df[df["目标任务"].notna() | df["完成数"].notna()]
+    kept = df["目标任务"].notna() | df["完成数"].notna()
+    if not kept.all():
+        ctx.excluded[NO_VALUES] = ctx.excluded.get(NO_VALUES, 0) + int(df.loc[~kept, "_row"].nunique())
+    df = df[kept]
     problems = []
     for _, r in df.iterrows():
         problems += _check_row(r, ctx)

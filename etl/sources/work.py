@@ -22,7 +22,13 @@ INDUSTRY_LABEL = "产业发展和金融支持"
 def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if ctx.table.layout.name == "work_items":
         return _item_rows(df, ctx)
+    from etl.sources.employment import NO_VALUES
+
     items = vocab("work_items")
+    present = [item for item in items.order if item in df]
+    empty = df[present].isna().all(axis=1) if present else pd.Series(True, index=df.index)
+    if empty.any():
+        ctx.excluded[NO_VALUES] = int(empty.sum())
     parts = []
     for item in items.order:
         if item in df:
@@ -31,7 +37,8 @@ def build(df: pd.DataFrame, ctx) -> pd.DataFrame:
             parts.append(pd.DataFrame({"township": df.loc[v.index, "乡镇"], "item": attrs["代码"], "category": "工作",
                                        "label": item, "unit": attrs["单位"], "value_c": v.astype("int64") * 100,
                                        "src_row": df.loc[v.index, "_row"]}))
-    return pd.concat(parts).reset_index(drop=True)
+    return pd.concat(parts).reset_index(drop=True) if parts else pd.DataFrame(
+        columns=["township", "item", "category", "label", "unit", "value_c", "src_row"])
 
 
 def _unit_of(ctx, df, i, cell_unit: str, fallback: str) -> str:
@@ -50,6 +57,11 @@ def _item_rows(df: pd.DataFrame, ctx) -> pd.DataFrame:
     stated = [u for u in line_units(ctx.table) if u in parse.AREA_UNITS or u in parse.MONEY_UNITS]
     fallback = header_unit or (stated[0] if len(stated) == 1 else "")
     work, industry, problems = [], [], []
+    blank = int(df["数量"].isna().sum())
+    if blank:
+        from etl.sources.employment import NO_VALUES
+
+        ctx.excluded[NO_VALUES] = blank
     for i, label, text in _cells(df):
         row = int(df.at[i, "_row"])
         num, cell_unit = parse.split_unit(text)
