@@ -105,13 +105,11 @@ def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None =
                 problems += _id_numbers(values[~in_totals], claim, table, file)
             out[claim.name] = values
             continue
-        if f.type in NUMBERS:
-            marks = reference().rules.empty_marks
-            raw = raw.where(~raw.astype("string").str.strip().isin(marks).fillna(False))
-            if f.empty == "zero":
-                raw = raw.fillna("0")
+        marks = reference().rules.empty_marks if f.type in NUMBERS else frozenset()
+        if f.empty == "zero":
+            raw = raw.where(~raw.astype("string").str.strip().isin(marks).fillna(False)).fillna("0")
         labels = f.type not in NUMBERS and in_totals.any()
-        values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn)
+        values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn, empty=marks)
         if labels:
             tv, te = parse.parse_series(raw[in_totals], fn)
             values.loc[in_totals] = tv.where(te.isna(), parse.clean_series(raw[in_totals]).astype(object))

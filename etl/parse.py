@@ -158,11 +158,16 @@ def _plain_decimals(uniques, exp: int):
     return ok, (whole * 10 ** exp + frac).astype(object)
 
 
-def parse_series(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
-    """Apply ``fn`` to the distinct non-empty values; returns (values, error text per row or NA)."""
+def parse_series(series: pd.Series, fn, empty=frozenset()) -> tuple[pd.Series, pd.Series]:
+    """Apply ``fn`` to the distinct non-empty values; returns (values, error text per row or NA). Values in
+    ``empty`` (``—``, ``/`` … in a number column) are empty cells."""
     import numpy as np
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if empty and len(uniques):
+        blank = np.array([str(u).strip() in empty for u in uniques] + [True])
+        if blank[:-1].any():
+            codes = np.where(blank[codes], -1, codes)
     values = np.empty(len(uniques) + 1, dtype=object)
     errors = np.empty(len(uniques) + 1, dtype=object)
     todo = np.arange(len(uniques))

@@ -368,18 +368,32 @@ def _carry_household_fields(t: Table, typed: pd.DataFrame, detail: pd.Index) -> 
     cols = [c.name for c in t.mapping.claims if c.field.name in lay.household_fields and c.name in typed.columns]
     if not keys or not cols:
         return typed
+    import numpy as np
+
     part = typed.loc[detail, cols]
-    gaps = part.isna()
-    if not gaps.to_numpy().any():
+    gaps = part.isna().to_numpy()
+    if not gaps.any():
         return typed
     key = typed.loc[detail, keys[0].name]
-    known = key.notna()
-    filled = part[known].groupby(key[known], sort=False).transform("first")
+    same = (key == key.shift()).fillna(False).to_numpy(dtype=bool)      # a member right under another of its household
+    if not (same[:, None] & (gaps != np.roll(gaps, 1, axis=0))).any():
+        return typed        # no member differs from the one above in having a value: nothing written once per household
+    codes = pd.factorize(key)[0]
+    sizes = np.bincount(codes[codes >= 0])
+    mixed = np.zeros(len(sizes), dtype=bool)      # households where some members have the value and some not
+    for j in range(len(cols)):
+        filled = np.bincount(codes[codes >= 0], weights=~gaps[codes >= 0, j], minlength=len(sizes))
+        mixed |= (filled > 0) & (filled < sizes)
+    if not mixed.any():
+        return typed                               # (a field empty for a whole household stays empty)
+    rows = (codes >= 0) & mixed[np.maximum(codes, 0)]
+    sub = part[rows]
+    filled = sub.groupby(codes[rows], sort=False).transform("first")
     typed = typed.copy()
     for c in cols:
-        rows = filled.index[gaps.loc[filled.index, c].to_numpy()]
-        if len(rows):
-            typed.loc[rows, c] = filled.loc[rows, c]
+        take = sub.index[sub[c].isna().to_numpy() & filled[c].notna().to_numpy()]
+        if len(take):
+            typed.loc[take, c] = filled.loc[take, c]
     return typed
 
 
@@ -456,7 +470,7 @@ def _build(t: Table, frame: pd.DataFrame, code: str, file: str, settings: Settin
     report["comparison"] = [c.text for c in t.mapping.comparison]
     skipped = skipped + [f"{reason}：{n:,}行" for reason, n in report["excluded"].items()]
     counties = sorted({str(v) for v in frame["县"].dropna().unique()}) if "县" in frame else []
-    listed = (list(dict.fromkeys(str(v) for v in frame["乡镇"].dropna())) + ([None] if frame["乡镇"].isna().any() else [])
+    listed = ([str(v) for v in frame["乡镇"].dropna().unique()] + ([None] if frame["乡镇"].isna().any() else [])
               if "乡镇" in frame else [])
     plans = [SheetPlan(ctx.kind or lay.kind, ctx.label or lay.label, t.sheet.name, code, facts, report["read"], skipped,
                        ctx.warnings, report=report, extra=ctx.extra, layout=lay.name, header=t.mapping.columns,
