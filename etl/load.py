@@ -222,6 +222,12 @@ def _prepare(conn: Connection, sp: SheetPlan, township_ids: dict, batch_id: int)
     return facts[cols]
 
 
+def _plain(col: pd.Series) -> list:
+    """A column as a list of plain Python values for the driver (numpy ints as int, NA as None)."""
+    values = col.astype(object)
+    return values.where(col.notna(), None).tolist()
+
+
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Date columns as ISO text in one step (what the driver would otherwise do one value at a time)."""
     import datetime as dt
@@ -245,13 +251,12 @@ def bulk_insert(conn: Connection, table, frame: pd.DataFrame, progress: Progress
     order = list(stmt.positiontup) if stmt.positional else None
     n = len(frame)
     frame = _dates_as_text(frame)
+    columns = {c: _plain(frame[c]) for c in cols}         # Python values, None for empty, once per column
     for start in range(0, n, CHUNK):
-        part = frame.iloc[start:start + CHUNK].astype(object)
-        part = part.where(part.notna(), None)
         if order:
-            params = list(part[order].itertuples(index=False, name=None))
+            params = list(zip(*(columns[c][start:start + CHUNK] for c in order)))
         else:
-            params = part.to_dict("records")
+            params = [dict(zip(cols, row)) for row in zip(*(columns[c][start:start + CHUNK] for c in cols))]
         conn.exec_driver_sql(sql, params)
         if progress:
             progress(label, min(start + CHUNK, n), n)

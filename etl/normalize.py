@@ -86,42 +86,58 @@ UNKNOWN = "\x00未识别"      # a value outside a vocabulary whose field exclud
 def normalize(table: Table, rows: pd.DataFrame, file: str, totals: list | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed values of every claim over ``rows`` (a slice of the sheet frame); columns named by
     :attr:`etl.mapping.Claim.name`. The label cells of ``totals`` rows (合计, 小计 …) are read when they can
-    be and kept as text otherwise, never an error. Problems name the file, sheet, row, header, cell and value."""
-    out = pd.DataFrame(index=rows.index)
-    problems: list[Problem] = []
+    be and kept as text otherwise, never an error. Problems name the file, sheet, row, header, cell and value.
+
+    Columns are independent: on a large table they are normalized two at a time (Arrow compute and
+    factorization release the interpreter lock), which uses the second core while the first works."""
     in_totals = rows.index.isin(totals or [])
-    for claim in table.mapping.claims:
-        if claim.constant is not None:
-            out[claim.name] = pd.Series(claim.constant, index=rows.index, dtype=object).where(~in_totals, None)
-            continue
-        raw = rows[claim.col] if claim.col in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="string")
-        f = claim.field
-        fn = parser_for(claim, table)
-        if fn is None:
-            values = parse.clean_series(raw)
-            if f.type in ("key", "personal_key"):
-                problems += _scientific(values[~in_totals], claim, table, file)
-            if f.type == "key":
-                problems += _id_numbers(values[~in_totals], claim, table, file)
-            out[claim.name] = values
-            continue
-        marks = reference().rules.empty_marks if f.type in NUMBERS else frozenset()
-        if f.empty == "zero":
-            raw = raw.where(~raw.astype("string").str.strip().isin(marks).fillna(False)).fillna("0")
-        labels = f.type not in NUMBERS and in_totals.any()
-        values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn, empty=marks)
-        if labels:
-            tv, te = parse.parse_series(raw[in_totals], fn)
-            values.loc[in_totals] = tv.where(te.isna(), parse.clean_series(raw[in_totals]).astype(object))
-        bad = errors.notna()
-        for i in errors.index[bad][:MAX_CELL_PROBLEMS]:
-            problems.append(cell_problem(str(errors[i]), file, table, i, claim, raw[i]))
-        if f.type in ("int", "money", "area"):
-            neg = values.notna() & ~bad & (pd.to_numeric(values, errors="coerce").fillna(0) < 0)
-            for i in values.index[neg][:MAX_CELL_PROBLEMS]:
-                problems.append(cell_problem("不能为负数", file, table, i, claim, raw[i]))
-        out[claim.name] = values
-    return out, problems
+    claims = table.mapping.claims
+
+    def one(claim: Claim):
+        return _column(claim, table, rows, file, in_totals)
+
+    if len(rows) > 200_000 and len(claims) > 2:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = list(pool.map(one, claims))
+    else:
+        done = [one(c) for c in claims]
+    out = pd.DataFrame({c.name: values for c, (values, _) in zip(claims, done)}, index=rows.index)
+    return out, [p for _, found in done for p in found]
+
+
+def _column(claim: Claim, table: Table, rows: pd.DataFrame, file: str, in_totals) -> tuple[pd.Series, list[Problem]]:
+    """One claim's typed values and the problems of its cells."""
+    if claim.constant is not None:
+        return pd.Series(claim.constant, index=rows.index, dtype=object).where(~in_totals, None), []
+    problems: list[Problem] = []
+    raw = rows[claim.col] if claim.col in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="string")
+    f = claim.field
+    fn = parser_for(claim, table)
+    if fn is None:
+        values = parse.clean_series(raw)
+        if f.type in ("key", "personal_key"):
+            problems += _scientific(values[~in_totals], claim, table, file)
+        if f.type == "key":
+            problems += _id_numbers(values[~in_totals], claim, table, file)
+        return values, problems
+    marks = reference().rules.empty_marks if f.type in NUMBERS else frozenset()
+    if f.empty == "zero":
+        raw = raw.where(~raw.astype("string").str.strip().isin(marks).fillna(False)).fillna("0")
+    labels = f.type not in NUMBERS and in_totals.any()
+    values, errors = parse.parse_series(raw.where(~in_totals) if labels else raw, fn, empty=marks)
+    if labels:
+        tv, te = parse.parse_series(raw[in_totals], fn)
+        values.loc[in_totals] = tv.where(te.isna(), parse.clean_series(raw[in_totals]).astype(object))
+    bad = errors.notna()
+    for i in errors.index[bad][:MAX_CELL_PROBLEMS]:
+        problems.append(cell_problem(str(errors[i]), file, table, i, claim, raw[i]))
+    if f.type in ("int", "money", "area"):
+        neg = values.notna() & ~bad & (pd.to_numeric(values, errors="coerce").fillna(0) < 0)
+        for i in values.index[neg][:MAX_CELL_PROBLEMS]:
+            problems.append(cell_problem("不能为负数", file, table, i, claim, raw[i]))
+    return values, problems
 
 
 def _id_numbers(values: pd.Series, claim: Claim, table: Table, file: str) -> list[Problem]:
