@@ -65,6 +65,9 @@ class Settings:
     townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
     limits: "Limits" = field(default_factory=lambda: Limits())
     lock_timeout_s: float = 30.0
+    thousands_separators: bool = False        # [briefing]: one number style in the pack's text and tables
+    change_threshold_points: float = 0.5      # [briefing]: a rate's change worth a sentence (percentage points)
+    change_threshold_relative_pct: float = 1.0   # [briefing]: any other figure's (relative, %)
 
     def counties(self) -> list[str]:
         return list(dict.fromkeys(t.county for t in self.townships))
@@ -109,6 +112,9 @@ def _load(directory: str) -> Settings:
         townships=_read_townships(d / "townships.csv"),
         limits=_limits(raw),
         lock_timeout_s=float(raw.get("database", {}).get("lock_timeout_s", 30.0)),
+        thousands_separators=bool(raw.get("briefing", {}).get("thousands_separators", False)),
+        change_threshold_points=float(raw.get("briefing", {}).get("change_threshold_points", 0.5)),
+        change_threshold_relative_pct=float(raw.get("briefing", {}).get("change_threshold_relative_pct", 1.0)),
     )
 
 
