@@ -115,3 +115,20 @@ def display_order(name: str, values) -> list:
     v = vocab(name)
     values = list(values)
     return sorted(values, key=lambda x: (v.rank(x), values.index(x)))
+
+
+@lru_cache(maxsize=8)
+def _kind_labels(path: str) -> dict[str, str]:
+    import tomllib
+
+    return dict(tomllib.loads(Path(path).read_text(encoding="utf-8")).get("kind_labels", {}))
+
+
+def kind_labels() -> dict[str, str]:
+    """The source kinds in display order with their words (``rules.toml`` ``[kind_labels]``, as the loader)."""
+    return dict(_kind_labels(str(reference_path("rules.toml"))))
+
+
+def kind_label(kind: str) -> str:
+    """监测对象, 就业 … for a source kind."""
+    return kind_labels().get(kind, kind)

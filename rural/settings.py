@@ -53,15 +53,10 @@ class Limits:
 
 @dataclass(frozen=True)
 class Settings:
-    far_behind_gap_pct: float = 10.0
     income_bands: tuple[int, ...] = (7000, 10000)
     industrial_categories: tuple[str, ...] = ("产业发展类",)
-    industrial_share_reference_pct: float = 60.0
     hash_key: str = ""
     max_upload_mb: int = 200
-    platform_green_pct: float = 90.0
-    platform_amber_pct: float = 80.0
-    township_lag_pct: float = 10.0
     townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
     limits: "Limits" = field(default_factory=lambda: Limits())
     lock_timeout_s: float = 30.0
@@ -97,18 +92,17 @@ def _load(directory: str) -> Settings:
     raw = {}
     if (d / "settings.toml").exists():
         raw = tomllib.loads((d / "settings.toml").read_text(encoding="utf-8"))
-    emp, inc, proj = raw.get("employment", {}), raw.get("income", {}), raw.get("projects", {})
+    inc, proj = raw.get("income", {}), raw.get("projects", {})
+    moved = sorted({"far_behind_gap_pct", "industrial_share_reference_pct", "platform_green_pct", "platform_amber_pct",
+                    "township_lag_pct"} & {k for section in raw.values() if isinstance(section, dict) for k in section})
+    if moved:
+        raise ValueError(f"settings.toml 中的 {'、'.join(moved)} 已移到 status.toml 的 [thresholds]（状态用语和判定阈值只在一处定义）")
     key = os.environ.get("RURAL_HASH_KEY") or raw.get("privacy", {}).get("hash_key", "")
     return Settings(
-        far_behind_gap_pct=float(emp.get("far_behind_gap_pct", 10.0)),
         income_bands=tuple(int(b) for b in inc.get("bands", (7000, 10000))),
         industrial_categories=tuple(proj.get("industrial_categories", ("产业发展类",))),
-        industrial_share_reference_pct=float(proj.get("industrial_share_reference_pct", 60.0)),
         hash_key=key,
         max_upload_mb=int(raw.get("upload", {}).get("max_upload_mb", 200)),
-        platform_green_pct=float(raw.get("alerts", {}).get("platform_green_pct", 90.0)),
-        platform_amber_pct=float(raw.get("alerts", {}).get("platform_amber_pct", 80.0)),
-        township_lag_pct=float(raw.get("alerts", {}).get("township_lag_pct", 10.0)),
         townships=_read_townships(d / "townships.csv"),
         limits=_limits(raw),
         lock_timeout_s=float(raw.get("database", {}).get("lock_timeout_s", 30.0)),

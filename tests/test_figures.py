@@ -12,7 +12,7 @@ from tests.conftest import ROOT, summary_json
 
 CHECK_FIGURES = ROOT.parent / "shared" / "tools" / "check_figures.py"
 PROFILE = ROOT / "data" / "sample_profiles" / "nanhua.toml"
-SETTINGS = ROOT / "data" / "reference" / "settings.toml"
+STATUS_TOML = ROOT / "data" / "reference" / "status.toml"
 
 
 def _profile() -> dict:
@@ -238,7 +238,7 @@ def test_snapshot_hand_written(as_of, period):
 def _employment_expected(period: str) -> tuple[float, list[tuple]]:
     prof = _profile()
     entry = next(p for p in prof["employment"]["periods"] if p["period"] == period)
-    gap = Decimal(str(tomllib.loads(SETTINGS.read_text(encoding="utf-8"))["employment"]["far_behind_gap_pct"]))
+    gap = Decimal(str(tomllib.loads(STATUS_TOML.read_text(encoding="utf-8"))["thresholds"]["far_behind_gap_pct"]))
     progress = pct(int(period[5:]), 12)
     rows = []
     for name, target, done in zip(prof["employment"]["indicators"], entry["targets"], entry["done"]):
