@@ -9,16 +9,28 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rural import periods
+from rural import periods, status as vocab_status
 from rural.catalogue import entry
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#8C8C8C"
 SERIES = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, "#F0E442", GREY]
-STATUS_COLOR = {"ahead": GREEN, "behind": ORANGE, "far_behind": VERMILLION, "green": GREEN, "amber": ORANGE, "red": VERMILLION}
-STATUS_MARK = {"ahead": "● 超序时", "behind": "▲ 滞后", "far_behind": "■ 严重滞后",
-               "green": "● 正常", "amber": "▲ 关注", "red": "■ 滞后"}
+# Status colours, symbols and words come from the one vocabulary (data/reference/status.toml); the bar pattern
+# repeats the level for print and colour-blind readers.
+LEVEL_PATTERN = {"good": "", "watch": "/", "bad": "x"}
+
+
+def status_colour(key: str) -> str:
+    return vocab_status.colour(key)
+
+
+def status_mark(key: str) -> str:
+    return vocab_status.mark(key)
+
+
+def status_pattern(key: str) -> str:
+    return LEVEL_PATTERN.get(vocab_status.status(key).level.key, "")
 WIDTH, HEIGHT = 1000, 560
 
 
@@ -54,13 +66,16 @@ def _pct(v) -> str:
 def elimination_by_township(df: pd.DataFrame, county_rate: float | None, as_of: str | None) -> go.Figure:
     d = df.sort_values("elimination_rate_people")
     fig = go.Figure(go.Bar(x=d["elimination_rate_people"], y=d["name"], orientation="h", marker_color=BLUE,
-                           text=[_pct(v) for v in d["elimination_rate_people"]], textposition="outside",
-                           customdata=d[["eliminated_people", "people"]],
+                           customdata=d[["eliminated_people", "people"]], name="风险消除率",
                            hovertemplate="%{y}：%{x:.2f}%（%{customdata[0]:,}/%{customdata[1]:,}人）<extra></extra>"))
+    # the values stand in a column of their own right of the 100% mark: no bar end, and no county line, crosses them
+    fig.add_scatter(x=[104] * len(d), y=d["name"], mode="text", text=[_pct(v) for v in d["elimination_rate_people"]],
+                    textposition="middle right", hoverinfo="skip", showlegend=False, cliponaxis=False)
     if county_rate is not None:
-        fig.add_vline(x=county_rate, line_dash="dash", line_color=VERMILLION,
+        fig.add_vline(x=county_rate, line_dash="dash", line_color=VERMILLION, layer="below",
                       annotation_text=f"全县 {county_rate:.2f}%", annotation_position="top")
-    fig.update_xaxes(title="风险消除率（%）", range=[0, 105])
+    fig.update_xaxes(title="风险消除率（%）", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100])
+    fig.update_layout(showlegend=False)
     return _frame(fig, "elimination_rate", "各乡镇风险消除率（按人）", as_of, "%", height=max(HEIGHT, 60 + 34 * len(d)))
 
 
@@ -86,7 +101,7 @@ def monitoring_composition(df: pd.DataFrame, by_label: str, as_of: str | None) -
     fig.add_bar(x=df["name"], y=df["people"] - df["eliminated_people"], name="未消除风险", marker_color=ORANGE,
                 marker_pattern_shape="/")
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="人数（人）", tickformat=",d")
+    fig.update_yaxes(title="人数（人）", tickformat=",d", rangemode="nonnegative")
     for x, y, r in zip(df["name"], df["people"], df["elimination_rate_people"]):
         fig.add_annotation(x=x, y=y, text=_pct(r), showarrow=False, yshift=10)
     return _frame(fig, "monitored", f"监测对象{by_label}构成", as_of, "人")
@@ -128,9 +143,9 @@ def employment_progress(status: dict, as_of: str | None) -> go.Figure:
     vals = [i["completion_pct"] for i in items][::-1]
     st = [i["status"] for i in items][::-1]
     fig = go.Figure(go.Bar(
-        x=vals, y=names, orientation="h", marker_color=[STATUS_COLOR[s] for s in st],
-        marker_pattern_shape=["" if s == "ahead" else "/" if s == "behind" else "x" for s in st],
-        text=[f"{v:.2f}%  {STATUS_MARK[s]}" for v, s in zip(vals, st)], textposition="outside",
+        x=vals, y=names, orientation="h", marker_color=[status_colour(s) for s in st],
+        marker_pattern_shape=[status_pattern(s) for s in st],
+        text=[f"{_pct(v)}  {status_mark(s)}" for v, s in zip(vals, st)], textposition="outside",
         customdata=[[i["done"], i["target"]] for i in items][::-1],
         hovertemplate="%{y}：%{customdata[0]:,}/%{customdata[1]:,}人，%{x:.2f}%<extra></extra>"))
     tp = status["time_progress_pct"]
@@ -177,19 +192,28 @@ def assistance_by_type(types: list[dict], as_of: str | None) -> go.Figure:
     fig.add_scatter(x=names, y=[t["person_times"] for t in types], name="人次", yaxis="y2", mode="markers+text",
                     marker={"symbol": "diamond", "size": 12, "color": ORANGE},
                     text=[f"{t['person_times']:,}人次" for t in types], textposition="top center")
-    fig.update_layout(yaxis={"title": "金额（万元）", "tickformat": ",.0f"},
-                      yaxis2={"title": "人次", "overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d"})
+    top_amount = max([t["amount_wan"] or 0 for t in types] + [1])
+    top_times = max([t["person_times"] or 0 for t in types] + [1])
+    # counts and amounts start at zero, with room above for the labels (never a negative axis)
+    fig.update_layout(yaxis={"title": "金额（万元）", "tickformat": ",.0f", "range": [0, top_amount * 1.2]},
+                      yaxis2={"title": "人次", "overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d",
+                              "range": [0, top_times * 1.25]})
     return _frame(fig, "assistance", "社会救助发放情况", as_of, "万元、人次")
 
 
 def assistance_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
     fig = go.Figure()
     symbols = ["circle", "square", "diamond", "triangle-up", "x"]
+    # year-to-date amounts restart every January: each year is its own line, never joined across the reset
+    order = [periods.label(p, ytd=True) for p in sorted(df["period"].unique())]
     for k, (t, d) in enumerate(df.groupby("type", sort=False)):
-        fig.add_scatter(x=[periods.label(p, ytd=True) for p in d["period"]], y=d["amount_wan"], name=t,
-                        mode="lines+markers", line={"color": SERIES[k % len(SERIES)]},
-                        marker={"symbol": symbols[k % len(symbols)], "size": 9})
-    fig.update_yaxes(title="累计金额（万元）", tickformat=",.0f")
+        for n, (year, dy) in enumerate(d.groupby(d["period"].str[:4], sort=True)):
+            fig.add_scatter(x=[periods.label(p, ytd=True) for p in dy["period"]], y=dy["amount_wan"], name=t,
+                            legendgroup=t, showlegend=n == 0, mode="lines+markers", line={"color": SERIES[k % len(SERIES)]},
+                            marker={"symbol": symbols[k % len(symbols)], "size": 9},
+                            hovertemplate=f"{t}：%{{x}}累计%{{y:,.2f}}万元<extra></extra>")
+    fig.update_xaxes(categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title="累计金额（万元）", tickformat=",.0f", rangemode="nonnegative")
     return _frame(fig, "assistance", "社会救助累计发放金额变化", as_of, "万元")
 
 
@@ -198,7 +222,7 @@ def platform(pf: dict, as_of: str | None) -> go.Figure:
                            text=[f"{pf['received']:,}件", f"{pf['closed']:,}件"], textposition="outside"))
     fig.add_annotation(x=1, y=pf["closed"] or 0, text=f"办结率 {_pct(pf['closure_rate_pct'])}", showarrow=False, yshift=40,
                        font={"size": 16, "color": VERMILLION})
-    fig.update_yaxes(title="件数（件）", tickformat=",d", rangemode="tozero")
+    fig.update_yaxes(title="件数（件）", tickformat=",d", rangemode="nonnegative")
     return _frame(fig, "platform_closure", "政府救助平台受理办结情况", as_of, "件、%", height=420)
 
 
@@ -207,7 +231,7 @@ def industry_items(ind: dict, as_of: str | None) -> go.Figure:
     items = ind["items"]
     fig = go.Figure(go.Bar(x=[i["name"] for i in items], y=[i["area_mu"] for i in items], marker_color=GREEN,
                            text=[f"{i['area_mu']:,}亩" for i in items], textposition="outside"))
-    fig.update_yaxes(title="面积（亩）", tickformat=",d")
+    fig.update_yaxes(title="面积（亩）", tickformat=",d", rangemode="nonnegative")
     return _frame(fig, "industry", "产业发展面积", as_of, "亩")
 
 
@@ -216,5 +240,5 @@ def work_by_township(df: pd.DataFrame, as_of: str | None) -> go.Figure:
     fig.add_bar(x=df["name"], y=df["warning_leads"], name="推送预警线索（条）", marker_color=BLUE)
     fig.add_bar(x=df["name"], y=df["verified_leads"], name="核实预警线索（条）", marker_color=SKY, marker_pattern_shape="/")
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="条数（条）", tickformat=",d")
+    fig.update_yaxes(title="条数（条）", tickformat=",d", rangemode="nonnegative")
     return _frame(fig, "warning_leads", "各乡镇预警线索推送和核实", as_of, "条")

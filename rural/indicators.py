@@ -14,13 +14,13 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
-from rural import periods
+from rural import periods, status as vocab_status
 from rural.db import (
     BATCH_ACTIVE, AssistancePayment, EmploymentResult, IncomeRecord, LoadBatch, MonitoredHousehold, PlatformCase,
     Project, Township, Village, WelfarePost, WorkRecord,
 )
-from rural.numbers import fen_to_wan, per_capita_yuan, rate_pct, ratio_pct
-from rural.reference import display_order
+from rural.numbers import fen_to_wan, fmt_int, per_capita_yuan, rate_pct, ratio_pct
+from rural.reference import display_order, kind_label, kind_labels
 from rural.settings import get_settings
 
 B = LoadBatch.__table__
@@ -365,7 +365,7 @@ def income_by_township(engine: Engine, scope: Scope, period: str | None = None) 
 def employment_status(engine: Engine, scope: Scope) -> dict:
     """Each indicator's target, done and completion against time progress, with its status."""
     scope = _resolve(engine, scope)
-    gap = get_settings().far_behind_gap_pct
+    gap = vocab_status.threshold("far_behind_gap_pct")
     with engine.connect() as conn:
         period = _period(conn, "employment", scope)
         if period is None:
@@ -444,7 +444,7 @@ def project_shares(engine: Engine, scope: Scope) -> dict:
             out[name] = {"count": n, "investment_wan": _wan(inv), "industrial_count": n_ind,
                          "industrial_investment_wan": _wan(inv_ind), "industrial_share_pct": rate_pct(inv_ind, inv),
                          "industrial_count_share_pct": rate_pct(n_ind, n)}
-    out["reference_pct"] = get_settings().industrial_share_reference_pct
+    out["reference_pct"] = vocab_status.threshold("industrial_share_reference_pct")
     return out
 
 
@@ -621,111 +621,249 @@ def township_table(engine: Engine, scope: Scope) -> pd.DataFrame:
     return out
 
 
+def _alert(key: str, item: str, status: str, reason: str) -> dict:
+    lv = vocab_status.status(status).level
+    return {"key": key, "item": item, "status": status, "level": lv.key, "reason": reason}
+
+
 def alerts(engine: Engine, scope: Scope) -> list[dict]:
-    """What lags, as red / amber / green items with the reason in words."""
+    """Every judged item with its status (``status.toml``: one word, symbol and colour each) and the reason
+    in words; the most urgent level first, then the catalogue's order."""
     scope = _resolve(engine, scope)
-    st = get_settings()
+    th = vocab_status.threshold
     out = []
     emp = employment_status(engine, scope)
-    level = {"ahead": "green", "behind": "amber", "far_behind": "red"}
     for i in emp["indicators"]:
         gap = abs(Decimal(str(i["gap_pct"])))
         word = "高于" if i["status"] == "ahead" else "低于"
-        out.append({"key": f"employment:{i['name']}", "item": i["name"], "level": level[i["status"]],
-                    "reason": f"完成目标任务的{i['completion_pct']:.2f}%，{word}时序进度{gap:.2f}个百分点"
-                              f"（时序进度{emp['time_progress_pct']:.2f}%）"})
+        out.append(_alert(f"employment:{i['name']}", f"{i['name']}完成率", i["status"],
+                          f"完成目标任务的{i['completion_pct']:.2f}%，{word}时序进度{gap:.2f}个百分点"
+                          f"（{periods.label(emp['period'], ytd=True)}，时序进度{emp['time_progress_pct']:.2f}%）"))
     shares = project_shares(engine, scope)
+    ref = th("industrial_share_reference_pct")
     for key, name in (("library", "项目库产业类投资占比"), ("integrated", "统筹整合资金产业类投资占比")):
         s = shares.get(key)
         if s and s["industrial_share_pct"] is not None:
-            ok = s["industrial_share_pct"] >= st.industrial_share_reference_pct
-            out.append({"key": f"projects:{key}", "item": name, "level": "green" if ok else "red",
-                        "reason": f"{s['industrial_share_pct']:.2f}%，{'达到' if ok else '低于'}"
-                                  f"{st.industrial_share_reference_pct:g}%的政策参考线"})
+            ok = s["industrial_share_pct"] >= ref
+            out.append(_alert(f"projects:{key}", name, "meets_reference" if ok else "below_reference",
+                              f"{s['industrial_share_pct']:.2f}%，{'达到' if ok else '低于'}{ref:g}%的政策参考线"))
     pf = platform_summary(engine, scope)
     if pf["closure_rate_pct"] is not None:
         r = pf["closure_rate_pct"]
-        lvl = "green" if r >= st.platform_green_pct else "amber" if r >= st.platform_amber_pct else "red"
-        out.append({"key": "platform", "item": "救助平台办结率", "level": lvl,
-                    "reason": f"受理{pf['received']:,}件、办结{pf['closed']:,}件，办结率{r:.2f}%"})
+        st_ = "closure_ok" if r >= th("platform_good_pct") else "closure_low" if r >= th("platform_watch_pct") else "closure_poor"
+        out.append(_alert("platform", "救助平台办结率", st_,
+                          f"今年受理{fmt_int(pf['received'])}件、办结{fmt_int(pf['closed'])}件，办结率{r:.2f}%"))
     inc = income_summary(engine, scope)
-    low = st.income_bands[0]
+    low = get_settings().income_bands[0]
     n_low = inc.get(f"under_{low}_households")
     if n_low is not None:
-        out.append({"key": "income:low", "item": f"人均纯收入不足{low:,}元的户", "level": "red" if n_low else "green",
-                    "reason": f"{inc['year']}年{'仍有' + format(n_low, ',') + '户' if n_low else '已全部消除'}"})
+        out.append(_alert("income:low", f"人均纯收入不足{low}元的户", "low_income_remaining" if n_low else "low_income_cleared",
+                          f"{inc['year']}年{'仍有' + fmt_int(n_low) + '户' if n_low else '已全部消除'}"))
     if inc.get("growth_pct") is not None:
-        out.append({"key": "income:growth", "item": "脱贫人口人均纯收入增长", "level": "green" if inc["growth_pct"] > 0 else "red",
-                    "reason": f"{inc['year']}年同比{'增长' if inc['growth_pct'] > 0 else '下降'}{abs(inc['growth_pct']):.2f}%"})
+        up = inc["growth_pct"] > 0
+        out.append(_alert("income:growth", "脱贫人口人均纯收入", "income_growing" if up else "income_falling",
+                          f"{inc['year']}年同比{'增长' if up else '下降'}{abs(inc['growth_pct']):.2f}%"))
     if not scope.township:
         mon = monitoring_overview(engine, scope)
         if mon.get("period"):
             county_rate = Decimal(str(mon["elimination_rate_people"] or 0))
+            lag = Decimal(str(th("township_lag_pct")))
             for r in monitoring_breakdown(engine, scope, "township").itertuples():
                 if r.elimination_rate_people is None:
                     continue
                 gap = county_rate - Decimal(str(r.elimination_rate_people))
-                if gap > Decimal(str(st.township_lag_pct)):
-                    out.append({"key": f"township:{r.name}", "item": f"{r.name}风险消除率", "level": "amber",
-                                "reason": f"{r.elimination_rate_people:.2f}%，低于全县{county_rate:.2f}%达{gap:.2f}个百分点"})
-    order = {"red": 0, "amber": 1, "green": 2}
-    return sorted(out, key=lambda a: order[a["level"]])
+                if gap > lag:
+                    out.append(_alert(f"township:{r.name}", f"{r.name}风险消除率", "township_lagging",
+                                      f"{r.elimination_rate_people:.2f}%，低于全县{county_rate:.2f}%达{gap:.2f}个百分点"))
+    return sorted(out, key=lambda a: vocab_status.level(a["level"]).rank)
 
 
-HEADLINES = (  # key, name, unit
-    ("elimination_rate_people", "风险消除率（按人）", "%"),
-    ("households", "累计纳入监测户数", "户"),
-    ("people", "累计纳入监测人数", "人"),
-    ("eliminated_people", "风险消除人数", "人"),
-    ("new_households", "今年新识别纳入户数", "户"),
-    ("per_capita", "脱贫人口人均纯收入（年度）", "元"),
-    ("latest_per_capita", "脱贫人口人均纯收入（半年）", "元"),
-    ("warning_leads", "推送预警线索", "条"),
-    ("library_share", "项目库产业类投资占比", "%"),
-    ("integrated_share", "统筹整合资金产业类投资占比", "%"),
-    ("assistance_wan", "社会救助发放金额", "万元"),
-    ("closure_rate_pct", "救助平台办结率", "%"),
+# key, name, unit, source: the kind whose report the value comes from, and how its periods compare —
+# "snapshot" (截至 a month: any two compare), "ytd" (year to date: two reports of the same year compare; across
+# the new year's reset, the same months a year earlier), "annual" (a year or half-year: compared with the
+# same period a year earlier, the previous comparable one). ``cumulative`` values add up within a year.
+HEADLINES = (
+    ("elimination_rate_people", "风险消除率（按人）", "%", "monitoring", "snapshot"),
+    ("households", "累计纳入监测户数", "户", "monitoring", "snapshot"),
+    ("people", "累计纳入监测人数", "人", "monitoring", "snapshot"),
+    ("eliminated_people", "风险消除人数", "人", "monitoring", "snapshot"),
+    ("new_households", "今年新识别纳入户数", "户", "monitoring", "ytd"),
+    ("per_capita", "脱贫人口人均纯收入（年度）", "元", "income", "annual"),
+    ("latest_per_capita", "脱贫人口人均纯收入（半年）", "元", "income", "annual"),
+    ("warning_leads", "推送预警线索", "条", "work", "ytd"),
+    ("library_share", "项目库产业类投资占比", "%", "projects", "snapshot"),
+    ("integrated_share", "统筹整合资金产业类投资占比", "%", "integrated", "snapshot"),
+    ("assistance_wan", "社会救助发放金额", "万元", "assistance", "ytd"),
+    ("closure_rate_pct", "救助平台办结率", "%", "platform", "ytd"),
 )
+CUMULATIVE = frozenset({"new_households", "warning_leads", "assistance_wan"})
+
+
+def headline_values(engine: Engine, scope: Scope) -> dict[str, tuple[object, str | None]]:
+    """Each headline's value with the period of the report it comes from, by key (see ``HEADLINES``);
+    employment completion rates added as ``employment:<indicator>``."""
+    scope = _resolve(engine, scope)
+    mon, inc, work = monitoring_overview(engine, scope), income_summary(engine, scope), work_summary(engine, scope)
+    shares, asst = project_shares(engine, scope), assistance_by_type(engine, scope)
+    pf = platform_summary(engine, scope)
+    values = {k: (mon.get(k), mon.get("period")) for k in ("elimination_rate_people", "households", "people",
+                                                          "eliminated_people", "new_households")}
+    values |= {
+        "per_capita": (inc.get("per_capita"), str(inc["year"]) if inc.get("year") else None),
+        "latest_per_capita": (inc.get("latest_per_capita"), inc.get("latest_period")),
+        "warning_leads": (work.get("warning_leads"), work.get("period")),
+        "library_share": ((shares.get("library") or {}).get("industrial_share_pct"), shares.get("period")),
+        "integrated_share": ((shares.get("integrated") or {}).get("industrial_share_pct"), shares.get("integrated_period")),
+        "assistance_wan": (fen_to_wan(sum(t["amount_fen"] for t in asst["types"])) if asst["types"] else None, asst["period"]),
+        "closure_rate_pct": (pf["closure_rate_pct"], pf["period"]),
+    }
+    emp = employment_status(engine, scope)
+    for i in emp["indicators"]:
+        values[f"employment:{i['name']}"] = (i["completion_pct"], emp["period"])
+    return values
 
 
 def headlines(engine: Engine, scope: Scope) -> dict:
     """The headline values of one snapshot, by key (see ``HEADLINES``); employment indicators added."""
-    scope = _resolve(engine, scope)
-    mon, inc, work = monitoring_overview(engine, scope), income_summary(engine, scope), work_summary(engine, scope)
-    shares, asst = project_shares(engine, scope), assistance_by_type(engine, scope)
-    values = {k: mon.get(k) for k in ("elimination_rate_people", "households", "people", "eliminated_people", "new_households")}
-    values |= {"per_capita": inc.get("per_capita"), "latest_per_capita": inc.get("latest_per_capita"),
-               "warning_leads": work.get("warning_leads"),
-               "library_share": (shares.get("library") or {}).get("industrial_share_pct"),
-               "integrated_share": (shares.get("integrated") or {}).get("industrial_share_pct"),
-               "assistance_wan": fen_to_wan(sum(t["amount_fen"] for t in asst["types"])) if asst["types"] else None,
-               "closure_rate_pct": platform_summary(engine, scope)["closure_rate_pct"]}
-    for i in employment_status(engine, scope)["indicators"]:
-        values[f"employment:{i['name']}"] = i["completion_pct"]
-    return values
+    return {k: v for k, (v, _) in headline_values(engine, scope).items()}
+
+
+def _meta(key: str) -> tuple[str, str, str, str]:
+    for k, name, unit, kind, form in HEADLINES:
+        if k == key:
+            return name, unit, kind, form
+    return key.split(":", 1)[-1] + "完成率", "%", "employment", "ytd"
+
+
+def _label(kind: str, period: str, year_known: str | None = None) -> str:
+    """A report's period as its kind labels it; the year left out when the reader already has it."""
+    text = periods.kind_label(kind, period)
+    return text.replace(f"{period[:4]}年", "", 1) if year_known == period[:4] and periods.kind_of(period) == "month" else text
 
 
 def changes(engine: Engine, scope: Scope, compare_as_of: str | None) -> dict:
-    """Each headline then (``compare_as_of``) and now, with the change, and alerts that got worse."""
+    """Each headline now and at the compared snapshot (the previous meeting), compared like with like.
+
+    Every item says how it was compared (``basis``, ``compared``): ``changed`` between two reports of the
+    same kind of period (snapshot to snapshot, 2023年1-4月 to 1-6月; a half-year or year to the same period a
+    year earlier; across the new year's reset, to the same months a year earlier); ``no_new`` when no newer
+    report has come in since (no change is stated); ``not_comparable`` when there is nothing like to compare
+    with. ``worse``: items whose status became more urgent."""
     scope = _resolve(engine, scope)
-    now = headlines(engine, scope)
-    then = headlines(engine, Scope(compare_as_of, scope.township, scope.county)) if compare_as_of else {}
-    names = {k: (n, u) for k, n, u in HEADLINES}
+    now = headline_values(engine, scope)
+    then = headline_values(engine, Scope(compare_as_of, scope.township, scope.county)) if compare_as_of else {}
+    cache: dict[str, dict] = {}
+
+    def value_at(period: str, key: str, kind: str):
+        """The headline ``key`` of the report of ``period`` itself (the same months a year earlier)."""
+        if kind == "income":
+            got = income_per_capita(engine, scope, period)
+            return got and got["per_capita"]
+        month = periods.end_month(period)
+        if month not in cache:
+            cache[month] = headline_values(engine, Scope(month, scope.township, scope.county))
+        v, p = cache[month].get(key, (None, None))
+        return v if p == period else None
+
     rows = []
-    for key, value in now.items():
-        name, unit = names.get(key, (key.split(":", 1)[-1] + "完成率", "%"))
-        before = then.get(key)
-        change = None if value is None or before is None else float(Decimal(str(value)) - Decimal(str(before)))
-        rows.append({"key": key, "name": name, "unit": unit, "then": before, "now": value, "change": change})
+    for key, (value, period) in now.items():
+        name, unit, kind, form = _meta(key)
+        before, before_period = then.get(key, (None, None))
+        row = {"key": key, "name": name, "unit": unit, "kind": kind, "now": value, "now_period": period,
+               "then": None, "then_period": None, "change": None, "basis": "not_comparable", "compared": "",
+               "cumulative": key in CUMULATIVE}
+        if value is None or period is None:
+            row["compared"] = "无数据"
+        elif not compare_as_of:
+            row["compared"] = ""
+        elif before_period == period:
+            row |= {"basis": "no_new", "compared": f"无新报表（仍为{_label(kind, period)}）"}
+        else:
+            like = None
+            if form == "snapshot" and before_period is not None:
+                like = (before, before_period)
+            elif form == "ytd" and before_period is not None and before_period[:4] == period[:4]:
+                like = (before, before_period)
+            elif form in ("ytd", "annual"):
+                prev = periods.previous_year(period)
+                like = (value_at(prev, key, kind), prev)
+            if like and like[0] is not None:
+                prev_v, prev_p = like
+                same_year = prev_p[:4] == period[:4]
+                then_label, now_label = _label(kind, prev_p), _label(kind, period, prev_p[:4] if same_year else None)
+                row |= {"then": prev_v, "then_period": prev_p, "basis": "changed",
+                        "change": float(Decimal(str(value)) - Decimal(str(prev_v))),
+                        "then_label": then_label, "now_label": now_label,
+                        "compared": f"{then_label}→{now_label}" + ("（上年同期）" if form == "ytd" and not same_year else "")}
+            else:
+                row["compared"] = ("上次会议时无数据" if before_period is None and form == "snapshot"
+                                   else f"无可比数据（{_label(kind, periods.previous_year(period))}未载入）")
+        rows.append(row)
     worse = []
     if compare_as_of:
-        rank = {"green": 0, "amber": 1, "red": 2}
-        before = {a["key"]: a for a in alerts(engine, Scope(compare_as_of, scope.township, scope.county))}
+        before_alerts = {a["key"]: a for a in alerts(engine, Scope(compare_as_of, scope.township, scope.county))}
         for a in alerts(engine, scope):
-            b = before.get(a["key"])
-            if b and rank[a["level"]] > rank[b["level"]]:
-                worse.append({**a, "was": b["level"]})
+            b = before_alerts.get(a["key"])
+            if b and vocab_status.level(a["level"]).rank < vocab_status.level(b["level"]).rank:
+                worse.append({**a, "was": b["status"]})
     return {"as_of": scope.as_of, "compare": compare_as_of, "items": rows, "worse": worse}
+
+
+def headline_differences(before: dict, after: dict) -> list[dict]:
+    """The headlines (``headline_values`` of one snapshot) that differ between two states of the database —
+    before and after a load or an undo — with the change where both are known."""
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        (b, _), (a, _) = before.get(key, (None, None)), after.get(key, (None, None))
+        if a == b:
+            continue
+        name, unit, _, _ = _meta(key)
+        change = None if a is None or b is None else float(Decimal(str(a)) - Decimal(str(b)))
+        rows.append({"key": key, "name": name, "unit": unit, "then": b, "now": a, "change": change})
+    return rows
+
+
+def freshness(engine: Engine, scope: Scope) -> list[dict]:
+    """Each source kind's latest report in effect at the snapshot against the one due by then (``status.toml``
+    ``[freshness]``: a kind reported every N months owes the report ending in the last such month). ``late``
+    items carry the sentence the cockpit and the briefing show: 就业：最新为2023年1-4月，1-6月报表尚未载入."""
+    scope = _resolve(engine, scope)
+    if not scope.as_of:
+        return []
+    with engine.connect() as conn:
+        kinds = [r[0] for r in conn.execute(select(B.c.kind).where((B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county)
+                                                                    & (B.c.period_end <= scope.as_of)).distinct())]
+        latest = {k: _period(conn, k, scope) for k in kinds}
+    order = list(kind_labels())
+    out = []
+    for kind in sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        period = latest[kind]
+        every = vocab_status.report_every_months(kind)
+        y, m = map(int, scope.as_of.split("-"))
+        due_m = m - m % every
+        due = f"{y - 1}-12" if due_m == 0 else f"{y}-{due_m:02d}"
+        late = periods.end_month(period) < due and periods.effective_month(kind, period) < due
+        item = {"kind": kind, "name": kind_label(kind), "latest": period, "latest_label": periods.kind_label(kind, period),
+                "due": due, "late": late, "status": "report_late" if late else "report_current", "text": ""}
+        if late:
+            due_period = _due_period(kind, period, due)
+            item["due_label"] = _label(kind, due_period, period[:4])
+            item["text"] = f"{item['name']}：最新为{item['latest_label']}，{item['due_label']}报表尚未载入"
+        out.append(item)
+    return out
+
+
+def _due_period(kind: str, latest: str, due_month: str) -> str:
+    """The period code of the report due by ``due_month``, in the form the kind's reports take."""
+    form = periods.kind_of(latest)
+    y, m = due_month.split("-")
+    if form == "year":
+        return y if m == "12" else str(int(y) - 1)
+    if form == "half":
+        return f"{y}H{1 if int(m) <= 6 else 2}"
+    if form == "quarter":
+        return f"{y}Q{(int(m) - 1) // 3 + 1}"
+    return due_month
 
 
 def default_compare(engine: Engine, as_of: str, county: str | None = None) -> str | None:

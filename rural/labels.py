@@ -24,10 +24,45 @@ COLUMNS = {
     "warning_leads": "推送预警线索（条）", "verified_leads": "核实预警线索（条）", "stationed_cadres": "驻村帮扶干部（人）",
     "pairing_cadres": "结对帮扶干部（人）", "paired_households": "结对帮扶户（户）",
     "area_mu": "面积（亩）", "lon": "经度", "lat": "纬度", "coord_note": "坐标说明",
-    "item": "事项", "level": "等级", "reason": "说明", "then": "对比时点", "now": "本期", "unit": "单位",
+    "item": "事项", "level": "等级", "reason": "说明", "then": "对比值", "now": "本期值", "unit": "单位",
+    "compared": "比较", "change_text": "变化",
 }
-STATUS = {"ahead": "超序时", "behind": "滞后", "far_behind": "严重滞后"}
-LEVEL = {"green": "● 正常", "amber": "▲ 关注", "red": "■ 滞后"}
+
+
+class _Words(dict):
+    """Status or level words by key, read from the one vocabulary (``status.toml``) when first used."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def _fill(self):
+        if not dict.__len__(self):
+            self.update(self._build())
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+
+def _status_words():
+    from rural.status import statuses
+
+    return {k: s.mark for k, s in statuses().items()}
+
+
+def _level_words():
+    from rural.status import levels
+
+    return {lv.key: f"{lv.symbol} {lv.name}" for lv in levels()}
+
+
+STATUS = _Words(_status_words)   # 'far_behind' → '■ 严重滞后': the same mark on cards, lists, tables and exports
+LEVEL = _Words(_level_words)     # 'watch' → '▲ 需关注'
 
 
 def display(df: pd.DataFrame, keep: list[str] | None = None) -> pd.DataFrame:
@@ -40,9 +75,48 @@ def display(df: pd.DataFrame, keep: list[str] | None = None) -> pd.DataFrame:
         d["level"] = d["level"].map(lambda s: LEVEL.get(s, s))
     for col in ("eliminated", "integrated"):
         if col in d:
-            d[col] = d[col].map({True: "是", False: "否", 1: "是", 0: "否"})
+            d[col] = d[col].map({True: "是", False: "否"})
     if "period" in d:
         from rural import periods
 
         d["period"] = d["period"].map(lambda p: periods.label(p) if isinstance(p, str) else p)
     return d.rename(columns={c: COLUMNS.get(c, c) for c in d.columns})
+
+
+def changes_table(ch: dict, *, prose: bool = False, separators: bool = True) -> pd.DataFrame:
+    """The comparison table of ``indicators.changes``: each headline, how it was compared (like with like), the
+    two values and the change, in the one number style (``prose`` and ``separators`` as the caller shows)."""
+    from rural.numbers import fmt
+
+    def f(v, unit, signed=False):
+        return fmt(v, unit, signed=signed, prose=prose, separators=separators)
+
+    def change(i):
+        """In words, as official text writes it (提高2.64个百分点, 增加14人, 持平): no leading sign, so no cell
+        of a copied or downloaded table reads as a spreadsheet formula."""
+        v = i["change"]
+        if v is None:
+            return "—"
+        if v == 0:
+            return "持平"
+        rate = i["unit"] == "%"
+        word = ("提高" if v > 0 else "下降") if rate else ("增加" if v > 0 else "减少")
+        return word + f(abs(v), "个百分点" if rate else i["unit"])
+
+    rows = [{"指标": i["name"], "比较": i["compared"] or "—", "对比值": f(i["then"], i["unit"]),
+             "本期值": f(i["now"], i["unit"]), "变化": change(i)} for i in ch["items"]]
+    return pd.DataFrame(rows, columns=["指标", "比较", "对比值", "本期值", "变化"])
+
+
+def freshness_table(items: list[dict]) -> pd.DataFrame:
+    """Each source's latest report and whether the one due by the snapshot has come in."""
+    rows = [{"报表": x["name"], "最新统计期": x["latest_label"], "状态": STATUS.get(x["status"], x["status"]),
+             "说明": (f"{x['due_label']}报表尚未载入" if x["late"] else "")} for x in items]
+    return pd.DataFrame(rows, columns=["报表", "最新统计期", "状态", "说明"])
+
+
+def effect_table(rows: list[dict], before: str = "载入前", after: str = "载入后") -> pd.DataFrame:
+    """The headline figures a load or an undo would change (``indicators.headline_differences``)."""
+    ch = {"items": [{**r, "compared": ""} for r in rows]}
+    t = changes_table(ch).drop(columns=["比较"])
+    return t.rename(columns={"对比值": before, "本期值": after})

@@ -45,30 +45,50 @@ def per_capita_yuan(total_fen: int, people: int) -> Decimal | None:
     return (Decimal(int(total_fen)) / Decimal(int(people)) / 100).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+# ------------------------------------------------------------------------------ the one formatter
+RATE_UNITS = frozenset({"%", "个百分点"})
+SCALED = {"万元": "亿元", "亩": "万亩"}     # amounts written with up to two decimals, trailing zeros dropped
+
+
+def fmt(value, unit: str = "", *, signed: bool = False, prose: bool = False, separators: bool = True) -> str:
+    """Every number the product shows, in one style: ``73.10%``, ``+2.64个百分点``, ``16,890.43元``,
+    ``1,504.5万元``, ``+501.5万元``, ``4,438人``; ``—`` when unknown.
+
+    ``prose``: the style of sentences in official text (the briefing, the summary): 万元 from 1 亿 written in
+    亿元 (5亿元, 1.02亿元) and 亩 from 1 万 in 万亩. On pages and in tables amounts stay in their own unit, so
+    figures side by side compare. ``separators``: thousands separators (the briefing follows a setting)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    d = Decimal(str(value))
+    sign = ("+" if d > 0 else "-" if d < 0 else "") if signed else ("-" if d < 0 else "")
+    d = abs(d)
+    comma = "," if separators else ""
+    if signed and unit == "%":
+        unit = "个百分点"
+    if unit in RATE_UNITS or unit == "元":
+        text = f"{d.quantize(TWO, rounding=ROUND_HALF_UP):{comma}.2f}"
+    elif unit in SCALED:
+        if prose and d >= 10000:
+            d, unit = d / 10000, SCALED[unit]
+        text = f"{d.quantize(TWO, rounding=ROUND_HALF_UP):{comma}.2f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    else:
+        text = f"{int(d.to_integral_value(rounding=ROUND_HALF_UP)):{comma}d}"
+    return f"{sign}{text}{unit}"
+
+
 def fmt_int(n) -> str:
-    return "—" if n is None else f"{int(n):,}"
+    return fmt(n)
 
 
 def fmt_pct(p) -> str:
-    return "—" if p is None else f"{p:.2f}%"
+    return fmt(p, "%")
 
 
 def fmt_yuan(y) -> str:
-    return "—" if y is None else f"{y:,.2f}元"
-
-
-def scaled_text(value, small: str, big: str, separators: bool = True) -> str:
-    """An amount in ``small`` units (万元, 亩), switched to ``big`` (亿元, 万亩) from 10,000; two decimals at
-    most, trailing zeros dropped: 203.5万元, 8,662万元, 5亿元, 1.02亿元, 1.2万亩."""
-    if value is None:
-        return "—"
-    d, unit = Decimal(str(value)), small
-    if abs(d) >= 10000:
-        d, unit = d / 10000, big
-    text = f"{d.quantize(TWO, rounding=ROUND_HALF_UP):{',' if separators else ''}.2f}"
-    return text.rstrip("0").rstrip(".") + unit
+    return fmt(y, "元")
 
 
 def fmt_wan(w) -> str:
-    """万元 amount with thousands separators; 亿元 when ≥ 1 亿 (headline text)."""
-    return scaled_text(w, "万元", "亿元")
+    """万元 amount on a page or in a table: 1,504.5万元, 50,000万元 (never switched to 亿元 beside 万元)."""
+    return fmt(w, "万元")

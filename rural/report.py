@@ -1,10 +1,8 @@
 """Plain-text rendering of the summary for the terminal (numbers come from ``rural.indicators``)."""
 from __future__ import annotations
 
-from rural import periods
-from rural.numbers import fmt_int, fmt_pct, fmt_wan, fmt_yuan
-
-STATUS_TEXT = {"ahead": "超序时进度", "behind": "滞后于序时进度", "far_behind": "严重滞后于序时进度"}
+from rural import periods, status
+from rural.numbers import fmt, fmt_int, fmt_pct, fmt_yuan
 
 
 def summary_text(s: dict) -> str:
@@ -29,19 +27,24 @@ def summary_text(s: dict) -> str:
         lines.append(f"就业（{periods.label(emp['period'], ytd=True)}，时序进度{fmt_pct(emp['time_progress_pct'])}）：")
         for i in emp["indicators"]:
             lines.append(f"      {i['name']}{fmt_int(i['done'])}人，完成目标任务{fmt_int(i['target'])}人的"
-                         f"{fmt_pct(i['completion_pct'])}，{STATUS_TEXT[i['status']]}")
+                         f"{fmt_pct(i['completion_pct'])}，{status.mark(i['status'])}")
     for key, name in (("library", "项目库"), ("integrated", "统筹整合资金规划")):
         p = pj.get(key)
         if p:
-            lines.append(f"{name}：项目{fmt_int(p['count'])}个{fmt_wan(p['investment_wan'])}，其中产业类{fmt_int(p['industrial_count'])}个"
-                         f"{fmt_wan(p['industrial_investment_wan'])}，占比{fmt_pct(p['industrial_share_pct'])}。")
+            lines.append(f"{name}：项目{fmt_int(p['count'])}个{_wan(p['investment_wan'])}，其中产业类{fmt_int(p['industrial_count'])}个"
+                         f"{_wan(p['industrial_investment_wan'])}，占比{fmt_pct(p['industrial_share_pct'])}。")
     if asst.get("types"):
-        lines.append("社会救助：" + "；".join(f"{t['name']}{fmt_int(t['person_times'])}人次{fmt_wan(t['amount_wan'])}"
+        lines.append("社会救助：" + "；".join(f"{t['name']}{fmt_int(t['person_times'])}人次{_wan(t['amount_wan'])}"
                                           for t in asst["types"]) + "。")
     pf = asst.get("platform") or {}
     if pf.get("period"):
         lines.append(f"救助平台：受理{fmt_int(pf['received'])}件，办结{fmt_int(pf['closed'])}件，办结率{fmt_pct(pf['closure_rate_pct'])}。")
     if ind.get("items"):
         lines.append("产业：" + "；".join(f"{i['name']}{i['area_mu']:,}亩" for i in ind["items"])
-                     + (f"；肉牛贷款{fmt_wan(ind['cattle_loans_wan'])}" if ind.get("cattle_loans_wan") else "") + "。")
+                     + (f"；肉牛贷款{_wan(ind['cattle_loans_wan'])}" if ind.get("cattle_loans_wan") else "") + "。")
     return "\n".join(lines)
+
+
+def _wan(v) -> str:
+    """Amounts in the summary's sentences: prose style (5亿元, 8,662万元)."""
+    return fmt(v, "万元", prose=True)

@@ -67,13 +67,67 @@ def test_cockpit_shows_published_figures(app):
     assert m["救助平台办结率"] == "93.44%"
 
 
+def plain(text: str) -> str:
+    """Page Markdown as the reader sees it: department text is escaped (``16\\.64%``), the escapes are not shown."""
+    return text.replace("\\", "").replace("\u2060", "").replace("**", "")
+
+
 def test_cockpit_lists_what_lags_with_reasons(app):
     at = app(compare="2023-02")
-    reds = [e.value for e in at.error]
-    ambers = [w.value for w in at.warning]
+    reds = [plain(e.value) for e in at.error]
+    ambers = [plain(w.value) for w in at.warning]
     assert any("就业困难人员再就业" in r and "16.64%" in r and "16.69个百分点" in r for r in reds)
     assert any("下岗失业人员再就业" in a and "8.83个百分点" in a for a in ambers)
-    assert any("就业困难人员再就业" in r and "变为" in r for r in reds), "moved from amber to red since 2023-02"
+    assert any("就业困难人员再就业" in r and "转为" in r and "严重滞后" in r for r in reds), "moved from 滞后 to 严重滞后 since 2023-02"
+
+
+def test_cockpit_one_status_vocabulary_and_attention_first(app):
+    """The same item says the same word on its card and in the list; the list starts with what needs attention
+    and folds the normal items away; a report that has not come in is named."""
+    from rural import status
+
+    at = app()
+    cards = {m.label: m.delta for m in at.metric}
+    assert cards["就业困难人员再就业完成率"] == status.mark("far_behind") == "■ 严重滞后"
+    assert cards["下岗失业人员再就业完成率"] == status.mark("behind") == "▲ 滞后"
+    assert cards["城镇新增就业完成率"] == status.mark("ahead") == "● 超序时"
+    reds, ambers = [plain(e.value) for e in at.error], [plain(w.value) for w in at.warning]
+    assert len(reds) == 1 and reds[0].startswith("■ 需重点关注（1项）") and "■ 严重滞后　就业困难人员再就业完成率" in reds[0]
+    lagging = next(a for a in ambers if a.startswith("▲ 需关注"))
+    assert "▲ 滞后　下岗失业人员再就业完成率" in lagging
+    assert not at.success, "normal items are folded away, not shown as green boxes"
+    folded = next(e for e in at.expander if e.label.startswith("● 正常"))
+    assert folded.label == "● 正常（6项）" and len(folded.markdown) == 6
+    assert "● 超序时　城镇新增就业完成率" in plain(folded.markdown[0].value)
+    # data freshness: employment stopped at 1-4月 under a June snapshot, and the page says so first
+    assert "就业：最新为2023年1-4月，1-6月报表尚未载入" in plain(ambers[0])
+    fresh = next(d.value for d in at.dataframe if "最新统计期" in d.value.columns).set_index("报表")
+    assert fresh.loc["就业", "状态"] == "▲ 未更新" and fresh.loc["监测对象", "状态"] == "● 已更新"
+
+
+def test_cockpit_compares_like_with_like(app):
+    at = app()
+    cards = {m.label: m for m in at.metric}
+    # employment has no newer report than at the last meeting (1-4月): no change is stated, and it says why
+    changes = next(d.value for d in at.dataframe if "比较" in d.value.columns).set_index("指标")
+    row = changes.loc["城镇新增就业完成率"]
+    assert (row["比较"], row["对比值"], row["变化"]) == ("无新报表（仍为2023年1-4月）", "—", "—")
+    # half-year income compared with the same half a year earlier, labelled as such
+    row = changes.loc["脱贫人口人均纯收入（半年）"]
+    assert (row["比较"], row["对比值"], row["本期值"], row["变化"]) == (
+        "2022年上半年→2023年上半年", "7,986.54元", "9,402.56元", "增加1,416.02元")
+    # a year-to-date total grows by itself: what was added, without an arrow claiming an improvement
+    row = changes.loc["社会救助发放金额"]
+    assert (row["比较"], row["变化"]) == ("2023年1-4月→1-6月", "增加501.5万元")
+    assist = cards["社会救助发放（今年累计）"]
+    assert (assist.value, assist.delta) == ("1,504.5万元", "+501.5万元")
+    from streamlit.proto.Metric_pb2 import Metric
+
+    assert (assist.proto.direction, assist.proto.color) == (Metric.MetricDirection.NONE, Metric.MetricColor.GRAY)
+    assert assist.proto.delta_description == "较2023年1\\-4月累计"
+    rate = cards["风险消除率（按人）"].proto
+    assert (rate.direction, rate.color, rate.delta_description) == (Metric.MetricDirection.UP, Metric.MetricColor.GREEN,
+                                                                    "较截至2023年4月")
 
 
 def test_monitoring_page_figures(app):
@@ -99,7 +153,7 @@ def test_employment_page_figures(app):
     table = at.dataframe[0].value
     row = table.set_index("指标").loc["城镇新增就业"]
     assert (row["目标任务（人）"], row["完成数（人）"], row["完成率（%）"]) == (3300, 1759, "53.30")
-    assert table.set_index("指标").loc["就业困难人员再就业", "状态"] == "严重滞后"
+    assert table.set_index("指标").loc["就业困难人员再就业", "状态"] == "■ 严重滞后"      # the one status vocabulary
     assert metrics(at)["使用城镇公益性岗位"] == "397个"
     assert metrics(at)["发放岗位补贴"] == "203.5万元"
 
@@ -107,7 +161,7 @@ def test_employment_page_figures(app):
 def test_projects_page_figures_and_search(app):
     at = app("views/projects.py")
     values = [m.value for m in at.metric]
-    assert "163个" in values and "5亿元" in values and "86个" in values and "4.1亿元" in values
+    assert "163个" in values and "50,000万元" in values and "86个" in values and "41,000万元" in values
     assert "82.00%" in values and "71.27%" in values and "8,662万元" in values and "6,173万元" in values
     at.text_input(key="project_search").input("不存在的项目名称").run()
     assert "共0个项目" in texts(at)

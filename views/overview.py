@@ -1,82 +1,107 @@
-"""总览: the cockpit — KPI cards with change since the compared snapshot, and what lags."""
-import pandas as pd
+"""总览: the cockpit — headline cards with the change since the previous meeting (like with like), what needs
+attention first, and which reports have not come in."""
 import streamlit as st
 
-from views._ui import change_text, filters, fmt_int, fmt_pct, header, q
-from rural import periods
-from rural.labels import LEVEL
-from rural.numbers import fmt_wan, fmt_yuan
-
-def _fmt(v, unit: str, signed: bool = False) -> str:
-    if v is None:
-        return "—"
-    sign = "+" if signed and v > 0 else ""
-    if unit == "%":
-        return f"{sign}{v:.2f}{'个百分点' if signed else '%'}"
-    if unit in ("元", "万元"):
-        return f"{sign}{v:,.2f}{unit}"
-    return f"{sign}{int(v):,}{unit}"
-
+from views._ui import filters, header, md, q, table
+from rural import periods, status
+from rural.labels import changes_table, freshness_table
+from rural.numbers import fmt
 
 f = filters()
 header(f"{f.place}乡村振兴指标总览")
-ch = q("changes", f.compare) if f.compare else {"items": [], "worse": []}
+ch = q("changes", f.compare)
 moved = {i["key"]: i for i in ch["items"]}
-now = {i["key"]: i["now"] for i in ch["items"]} if f.compare else q("headlines")
 mon, inc, emp = q("monitoring_overview"), q("income_summary"), q("employment_status")
-shares, asst, pf = q("project_shares"), q("assistance_by_type"), q("platform_summary")
-since = f"较{periods.label(f.compare)}" if f.compare else ""
+shares, pf = q("project_shares"), q("platform_summary")
+fresh = q("freshness")
+late = [x for x in fresh if x["late"]]
+
+# a report that has not come in is said first: the figures beside it are older than the snapshot
+if late:
+    st.warning(md("；".join(x["text"] for x in late)) + "。相关数字仍为较早的统计期，见下方“数据新旧”。",
+               icon=":material/schedule:")
+
+
+def card(col, label: str, key: str, value_text: str | None = None, help: str = "", good_when_up: bool | None = True) -> None:
+    """A headline card: the value, and its change only when it was compared like with like."""
+    item = moved.get(key) or {}
+    value = value_text if value_text is not None else fmt(item.get("now"), item.get("unit", ""))
+    delta, arrow, colour, note = None, "auto", "normal" if good_when_up else "off", None
+    if item.get("basis") == "changed":
+        delta = fmt(item["change"], item["unit"], signed=True)
+        note = f"较{item['then_label']}" + ("累计" if item["cumulative"] else "")
+        if item["cumulative"]:
+            arrow = "off"      # a year-to-date total grows by itself: shown as what was added, not as an improvement
+    elif item.get("basis") == "no_new":
+        note = item["compared"]
+    elif f.compare and item.get("compared"):
+        note = item["compared"]
+    col.metric(md(label), value, delta, delta_color=colour, delta_arrow=arrow, delta_description=md(note) if note else None,
+               help=md(help) if help else None)
+
 
 st.subheader("监测帮扶与收入")
 c = st.columns(4)
-c[0].metric("风险消除率（按人）", fmt_pct(mon.get("elimination_rate_people")),
-            change_text(moved.get("elimination_rate_people")),
-            help=f"风险消除{fmt_int(mon.get('eliminated_people'))}人 / 累计纳入{fmt_int(mon.get('people'))}人。{since}")
-c[1].metric("累计纳入监测人数", f"{fmt_int(mon.get('people'))}人",
-            change_text(moved.get("people")), delta_color="off",
-            help=f"{fmt_int(mon.get('households'))}户{fmt_int(mon.get('people'))}人；风险消除{fmt_int(mon.get('eliminated_households'))}户"
-                 f"{fmt_int(mon.get('eliminated_people'))}人")
-c[2].metric(f"{inc.get('year') or ''}年人均纯收入", fmt_yuan(inc.get("per_capita")),
-            f"同比{inc['growth_pct']:+.2f}%" if inc.get("growth_pct") is not None else None)
-c[3].metric(f"{periods.label(inc['latest_period']) if inc.get('latest_period') else '半年'}人均纯收入",
-            fmt_yuan(inc.get("latest_per_capita")),
-            f"同比{inc['latest_growth_pct']:+.2f}%" if inc.get("latest_growth_pct") is not None else None)
+card(c[0], "风险消除率（按人）", "elimination_rate_people",
+     help=f"风险消除{fmt(mon.get('eliminated_people'), '人')} / 累计纳入{fmt(mon.get('people'), '人')}")
+card(c[1], "累计纳入监测人数", "people", good_when_up=None,
+     help=f"{fmt(mon.get('households'), '户')}{fmt(mon.get('people'), '人')}；风险消除"
+          f"{fmt(mon.get('eliminated_households'), '户')}{fmt(mon.get('eliminated_people'), '人')}")
+card(c[2], f"{inc.get('year') or ''}年人均纯收入", "per_capita",
+     help=(f"同比增长{fmt(inc['growth_pct'], '%')}" if inc.get("growth_pct") is not None else ""))
+card(c[3], f"{periods.label(inc['latest_period']) if inc.get('latest_period') else '半年'}人均纯收入", "latest_per_capita",
+     help=(f"同比增长{fmt(inc['latest_growth_pct'], '%')}" if inc.get("latest_growth_pct") is not None else ""))
 
 if emp["indicators"]:
-    st.subheader(f"就业（{periods.label(emp['period'], ytd=True)}，时序进度{fmt_pct(emp['time_progress_pct'])}）")
+    st.subheader(f"就业（{periods.label(emp['period'], ytd=True)}，时序进度{fmt(emp['time_progress_pct'], '%')}）")
     c = st.columns(len(emp["indicators"]))
-    marks = {"ahead": "● 超序时", "behind": "▲ 滞后", "far_behind": "■ 严重滞后"}
     for col, i in zip(c, emp["indicators"]):
-        col.metric(f"{i['name']}完成率", fmt_pct(i["completion_pct"]),
-                   f"{i['gap_pct']:+.2f}个百分点 {marks[i['status']]}", delta_color="normal",
-                   help=f"完成{fmt_int(i['done'])}人 / 目标{fmt_int(i['target'])}人")
+        s = status.status(i["status"])
+        col.metric(md(f"{i['name']}完成率"), fmt(i["completion_pct"], "%"), f"{s.mark}",
+                   delta_color=s.level.streamlit, delta_arrow="off",
+                   delta_description=f"与时序进度差{fmt(i['gap_pct'], '%', signed=True)}",
+                   help=md(f"完成{fmt(i['done'], '人')} / 目标{fmt(i['target'], '人')}"))
 
 st.subheader("项目与救助")
 c = st.columns(4)
-lib = shares.get("library") or {}
-c[0].metric("项目库产业类投资占比", fmt_pct(lib.get("industrial_share_pct")),
-            change_text(moved.get("library_share")),
-            help=f"产业类{fmt_wan(lib.get('industrial_investment_wan'))} / 总投资{fmt_wan(lib.get('investment_wan'))}")
-integ = shares.get("integrated") or {}
-c[1].metric("统筹整合资金产业类占比", fmt_pct(integ.get("industrial_share_pct")),
-            change_text(moved.get("integrated_share")))
-c[2].metric("社会救助发放（今年累计）", fmt_wan(now["assistance_wan"]),
-            change_text(moved.get("assistance_wan")), delta_color="off")
-c[3].metric("救助平台办结率", fmt_pct(pf.get("closure_rate_pct")),
-            change_text(moved.get("closure_rate_pct")),
-            help=f"受理{fmt_int(pf.get('received'))}件，办结{fmt_int(pf.get('closed'))}件")
+lib, integ = shares.get("library") or {}, shares.get("integrated") or {}
+card(c[0], "项目库产业类投资占比", "library_share",
+     help=f"产业类{fmt(lib.get('industrial_investment_wan'), '万元')} / 总投资{fmt(lib.get('investment_wan'), '万元')}")
+card(c[1], "统筹整合资金产业类占比", "integrated_share",
+     help=f"产业类{fmt(integ.get('industrial_investment_wan'), '万元')} / 总投资{fmt(integ.get('investment_wan'), '万元')}")
+card(c[2], "社会救助发放（今年累计）", "assistance_wan", good_when_up=None)
+card(c[3], "救助平台办结率", "closure_rate_pct",
+     help=f"今年受理{fmt(pf.get('received'), '件')}，办结{fmt(pf.get('closed'), '件')}")
 
 st.subheader("需要关注的事项")
-for a in q("alerts"):
-    text = f"{LEVEL[a['level']]}　**{a['item']}**：{a['reason']}"
-    {"red": st.error, "amber": st.warning, "green": st.success}[a["level"]](text)
+items = q("alerts")
+if not items:
+    st.info("所选时点和范围内没有可判定的事项。")
+for lv in status.levels():
+    group = [a for a in items if a["level"] == lv.key]
+    if not group:
+        continue
+    lines = [f"{status.mark(a['status'])}　**{md(a['item'])}**：{md(a['reason'])}" for a in group]
+    if lv.key == "good":
+        with st.expander(f"{lv.symbol} {lv.name}（{len(group)}项）", expanded=False):
+            for line in lines:
+                st.markdown(line)
+    else:
+        box = st.error if lv.rank == 0 else st.warning
+        box(f"**{lv.symbol} {lv.name}（{len(group)}项）**  \n" + "  \n".join(lines))
+
+if ch["worse"]:
+    st.subheader(f"较{periods.label(f.compare)}状态变差的事项")
+    for w in ch["worse"]:
+        st.error(f"{md(w['item'])}：由{status.mark(w['was'])}转为{status.mark(w['status'])}。{md(w['reason'])}")
 
 if f.compare:
     st.subheader(f"较上次会议（{periods.label(f.compare)}）的变化")
-    rows = [{"指标": i["name"], periods.label(f.compare): _fmt(i["then"], i["unit"]), periods.label(f.as_of): _fmt(i["now"], i["unit"]),
-             "变化": _fmt(i["change"], i["unit"], signed=True)} for i in ch["items"]]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if ch["worse"]:
-        st.subheader(f"较{periods.label(f.compare)}变差的事项")
-        for w in ch["worse"]:
-            st.error(f"{w['item']}：由{LEVEL[w['was']]}变为{LEVEL[w['level']]}。{w['reason']}")
+    st.caption("只比较同类统计期：截至某月与截至某月，同一年的1-4月与1-6月，半年、年度与上年同期；没有新报表的指标不计变化。")
+    table(changes_table(ch), key="changes")
+
+with st.expander("数据新旧：各类报表的最新统计期", expanded=bool(late)):
+    if fresh:
+        table(freshness_table(fresh), key="freshness")
+    else:
+        st.caption("还没有载入报表。")
