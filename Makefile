@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 DB := data/rural.db
 PORT ?= 8501
 DEB_RUN := chromium fonts-noto-cjk
-DEB_TEST := chromium fonts-noto-cjk postgresql
+DEB_TEST := chromium fonts-noto-cjk postgresql libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils
 
 .PHONY: run test setup sysdeps-run sysdeps-test db samples bench clean
 

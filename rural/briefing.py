@@ -17,37 +17,42 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from rural import charts, indicators as ind, periods
+from rural import charts, indicators as ind, periods, status as vocab_status
 from rural.indicators import Scope
-from rural.labels import display
-from rural.numbers import scaled_text
+from rural.labels import changes_table, display
+from rural.numbers import fmt
 from rural.settings import get_settings, reference_path
 
 Progress = Callable[[str, float], None]
-LEVEL_WORD = {"green": "正常", "amber": "关注", "red": "滞后"}
 
 
 # ------------------------------------------------------------------------------ numbers
+# The pack writes numbers with the one formatter (``rural.numbers.fmt``) in prose style, with or without
+# thousands separators as settings.toml ``[briefing] thousands_separators`` says, in sentences and tables alike.
+def number(v, unit: str = "", signed: bool = False) -> str:
+    """A value with its unit, in the pack's style: 73.10%, 16890.43元, 5亿元, 8662万元, 4438人."""
+    return fmt(v, unit, signed=signed, prose=True, separators=get_settings().thousands_separators)
+
+
 def n(v) -> str:
-    """An integer as official text writes it in sentences: no separators."""
-    return "—" if v is None else str(int(v))
+    return number(v)
 
 
 def pct(v) -> str:
-    return "—" if v is None else f"{Decimal(str(v)):.2f}"
+    """A rate without its sign, for templates that write the ``%`` themselves."""
+    return number(v, "%")[:-1] if v is not None else "—"
 
 
 def yuan(v) -> str:
-    return "—" if v is None else f"{Decimal(str(v)):.2f}"
+    return number(v, "元")[:-1] if v is not None else "—"
 
 
 def wan(v) -> str:
-    """万元 amount in sentence style: 203.5万元, 8662万元, 亿元 from 1 亿: 5亿元, 1.02亿元."""
-    return scaled_text(v, "万元", "亿元", separators=False)
+    return number(v, "万元")
 
 
 def mu(v) -> str:
-    return scaled_text(v, "亩", "万亩", separators=False)
+    return number(v, "亩")
 
 
 # ------------------------------------------------------------------------------ content
@@ -103,6 +108,7 @@ def gather(engine: Engine, scope: Scope, compare: str | None = "auto") -> dict:
         "income_series": ind.income_series(engine, scope),
         "alerts": ind.alerts(engine, scope),
         "changes": ind.changes(engine, scope, compare),
+        "freshness": ind.freshness(engine, scope),
         "by_township": ind.monitoring_breakdown(engine, Scope(scope.as_of, None, scope.county), "township"),
         "trend": ind.monitoring_trend(engine, scope),
         "assistance_trend": ind.assistance_trend(engine, scope),
@@ -200,33 +206,44 @@ def compose(d: dict, tpl: dict | None = None) -> Briefing:
                                                    per_capita=yuan(inc["latest_per_capita"]), growth=pct(inc["latest_growth_pct"])))
     if inc.get("year"):
         s.figures.append("income")
-    # 七、较上次会议的变化
+    # 七、较上次会议的变化: only like compared with like (indicators.changes says how), only changes that matter
     s = secs["changes"]
     ch = d["changes"]
     if compare:
+        small, no_new = [], []
         for item in ch["items"]:
-            if item["then"] is None or item["now"] is None or item["change"] in (None, 0):
+            if item["basis"] == "no_new":
+                no_new.append(item["name"])
+            if item["basis"] != "changed":
                 continue
+            if not matters(item):
+                small.append(item["name"])
+                continue
+            up = item["change"] > 0
+            rate = item["unit"] == "%"
+            direction = ("提高" if up else "下降") if rate else ("增加" if up else "减少")
             s.sentences.append(t["change_item"].format(
-                name=item["name"], then=_value(item["then"], item["unit"]), now=_value(item["now"], item["unit"]),
-                direction="增加" if item["change"] > 0 else "减少",
-                change=_value(abs(item["change"]), "个百分点" if item["unit"] == "%" else item["unit"])))
+                name=item["name"], then_label=item["then_label"], now_label=item["now_label"], then=number(item["then"], item["unit"]),
+                now=number(item["now"], item["unit"]), direction=direction,
+                change=number(abs(item["change"]), "个百分点" if rate else item["unit"])))
+        if small:
+            s.sentences.append(t["change_small"].format(names="、".join(small)))
+        if no_new:
+            s.sentences.append(t["change_no_new"].format(names="、".join(no_new)))
         for w in ch["worse"]:
-            s.sentences.append(t["change_worse"].format(item=w["item"], was=LEVEL_WORD[w["was"]], level=LEVEL_WORD[w["level"]],
-                                                        reason=w["reason"]))
+            s.sentences.append(t["change_worse"].format(item=w["item"], was=vocab_status.word(w["was"]),
+                                                        level=vocab_status.word(w["status"]), reason=w["reason"]))
         if not ch["worse"]:
             s.sentences.append(t["change_none"].format(compare_label=periods.label(compare)))
-        table = pd.DataFrame(ch["items"])
-        table["then"] = [_value(v, u) for v, u in zip(table["then"], table["unit"])]
-        table["now"] = [_value(v, u) for v, u in zip(table["now"], table["unit"])]
-        table["change"] = [_signed(v, u) for v, u in zip(table["change"], table["unit"])]
-        s.tables.append((f"主要指标变化（{periods.label(compare)}→{periods.label(scope.as_of)}）",
-                         table[["name", "then", "now", "change"]].rename(columns={
-                             "name": "指标", "then": periods.label(compare), "now": periods.label(scope.as_of), "change": "变化"})))
-    # 八、需要关注的事项
+        s.tables.append((f"主要指标变化（{periods.label(compare)}→{periods.label(scope.as_of)}）", changes_table(ch, prose=True, separators=get_settings().thousands_separators)))
+    # 八、需要关注的事项: the most urgent first; then the reports that have not come in
     s = secs["lagging"]
-    lag = [a for a in d["alerts"] if a["level"] != "green"]
-    s.sentences += [t["lagging_item"].format(item=a["item"], reason=a["reason"]) for a in lag] or [t["lagging_none"]]
+    lag = [a for a in d["alerts"] if a["level"] != "good"]
+    s.sentences += [t["lagging_item"].format(item=a["item"], status=vocab_status.word(a["status"]), reason=a["reason"])
+                    for a in lag] or [t["lagging_none"]]
+    late = [x["text"] for x in d.get("freshness", []) if x["late"]]
+    if late:
+        s.sentences.append(t["freshness"].format(items="；".join(late)))
 
     title = tpl["title"].format(county=scope.county, place=place)
     as_of_line = (tpl["as_of_line"] if compare else tpl["as_of_line_no_compare"]).format(
@@ -246,23 +263,14 @@ def employment_sentence(i: dict, t: dict) -> str:
                                        completion=pct(i["completion_pct"]), relation=relation)
 
 
-def _value(v, unit: str) -> str:
-    if v is None:
-        return "—"
-    if unit in ("%", "个百分点"):
-        return f"{pct(v)}{unit}"
-    if unit == "万元":
-        return wan(v)
-    if unit == "元":
-        return f"{yuan(v)}元"
-    return f"{n(v)}{unit}"
-
-
-def _signed(v, unit: str) -> str:
-    if v is None:
-        return "—"
-    sign = "+" if v > 0 else "-" if v < 0 else ""
-    return sign + _value(abs(v), "个百分点" if unit == "%" else unit)
+def matters(item: dict) -> bool:
+    """A change worth a sentence (settings ``[briefing]``): a rate by points, anything else relative to before."""
+    st = get_settings()
+    change = abs(Decimal(str(item["change"])))
+    if item["unit"] == "%":
+        return change >= Decimal(str(st.change_threshold_points))
+    before = abs(Decimal(str(item["then"])))
+    return before == 0 or change * 100 / before >= Decimal(str(st.change_threshold_relative_pct))
 
 
 def figures(d: dict) -> dict:
@@ -308,7 +316,8 @@ def excel_tables(d: dict) -> dict[str, pd.DataFrame]:
     shares = pd.DataFrame([{"name": nm, **v} for k, nm in (("library", "项目库"), ("integrated", "统筹整合资金规划"))
                            if (v := d["projects"].get(k))])
     tables = {
-        "主要指标": pd.DataFrame(d["changes"]["items"])[["name", "unit", "then", "now", "change"]] if d["changes"]["items"] else pd.DataFrame(),
+        "主要指标": (pd.DataFrame(d["changes"]["items"])[["name", "unit", "compared", "then", "now", "change"]]
+                     if d["changes"]["items"] else pd.DataFrame()),
         "需关注事项": pd.DataFrame(d["alerts"]),
         "监测对象·乡镇": d["by_township"],
         "消除率变化": d["trend"],
@@ -343,45 +352,214 @@ def render_pictures(b: Briefing, progress: Progress | None = None) -> dict[str, 
     return out
 
 
-def _fonts(run, east: str, ascii_font: str = "Times New Roman") -> None:
+# Print layout of the Word briefing (公文 conventions): A4, body 仿宋 三号 with 28 pt fixed lines (text paragraphs
+# only: pictures and tables have their own single-spaced styles), headings 黑体 三号, the title 方正小标宋简体 二号,
+# captions 黑体 四号, tables 五号; Latin text in Times New Roman. Every font is named in the styles, never a theme font.
+BODY_FONT, HEADING_FONT, TITLE_FONT, LATIN_FONT = "仿宋", "黑体", "方正小标宋简体", "Times New Roman"
+BODY_PT, TITLE_PT, CAPTION_PT, TABLE_PT, FOOTER_PT = 16, 22, 14, 10.5, 14
+LINE_PT, TITLE_LINE_PT = 28, 36
+PAGE_CM = (21.0, 29.7)
+MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
+PICTURE_MAX_CM = (15.5, 20.0)          # a picture's width on the page, and the most height it may take
+CAPTIONS = {"figure": "图{number} {name}", "table": "表{number} {name}"}
+_THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's IHDR."""
+    import struct
+
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("不是 PNG 图片")
+    return struct.unpack(">II", data[16:24])
+
+
+def fit_picture(data: bytes, max_width: int, max_height: int) -> tuple[int, int]:
+    """The picture's size (same units as the limits) at ``max_width``, smaller if that is taller than
+    ``max_height``: the aspect ratio always kept, so the picture is placed whole."""
+    w, h = png_size(data)
+    width, height = max_width, round(max_width * h / w)
+    if height > max_height:
+        width, height = round(max_height * w / h), max_height
+    return width, height
+
+
+def captions() -> dict[str, str]:
+    """Caption templates (``[captions]`` in briefing.toml), numbered through the document."""
+    return {**CAPTIONS, **templates().get("captions", {})}
+
+
+def figure_numbers(b: Briefing, pictures: dict) -> dict[str, int]:
+    """图N for every picture the Word briefing shows, in document order (the slides reuse the numbers)."""
+    keys = [k for s in b.sections for k in s.figures if k in pictures]
+    return {k: i for i, k in enumerate(dict.fromkeys(keys), start=1)}
+
+
+# ------------------------------------------------------------------------------ Word
+def _rfonts(rpr, east: str, latin: str = LATIN_FONT):
+    """Explicit fonts on an rPr: East Asian, ASCII, high ANSI and complex script; theme fonts removed
+    (a theme attribute overrides the named font in Word)."""
     from docx.oxml.ns import qn
 
-    run.font.name = ascii_font
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in _THEME_ATTRS:
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east)
+    fonts.set(qn("w:cs"), latin)
+    return fonts
+
+
+def _east_asian_hint(run) -> None:
+    """``<w:rFonts w:hint="eastAsia"/>`` on a run, as Word writes for text typed in Chinese: quotes, dashes
+    and other shared characters take the style's East Asian font (full-width “”), the fonts stay the style's."""
+    from docx.oxml.ns import qn
+
     rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:eastAsia", "w:hint"):
-        fonts.set(qn(attr), east if attr == "w:eastAsia" else "eastAsia")
-    fonts.set(qn("w:ascii"), ascii_font)
-    fonts.set(qn("w:hAnsi"), ascii_font)
+        rpr.insert(1 if rpr.find(qn("w:rStyle")) is not None else 0, fonts)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _style_fonts(style, east: str, size_pt: float, bold: bool = False) -> None:
+    """A style's character format: explicit fonts (no theme fonts), size, weight, black."""
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
-    style.font.name = "Times New Roman"
+    rpr = style.element.get_or_add_rPr()
+    _rfonts(rpr, east)
+    for tag in ("w:spacing", "w:kern"):   # the Title's letter spacing and kerning
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    for tag in ("w:bCs", "w:szCs"):      # complex-script weight and size of the template's headings
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
     style.font.size = Pt(size_pt)
     style.font.bold = bold
+    style.font.italic = False
     style.font.color.rgb = RGBColor(0, 0, 0)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), east)
-    fonts.set(qn("w:ascii"), "Times New Roman")
-    fonts.set(qn("w:hAnsi"), "Times New Roman")
+    color = style.element.rPr.find(qn("w:color"))
+    for attr in ("themeColor", "themeShade", "themeTint"):   # a theme colour would win over the black
+        color.attrib.pop(qn(f"w:{attr}"), None)
 
 
-BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
+def _paragraph_format(style, *, line_pt: float | None, indent_pt: float = 0, before: float = 0, after: float = 0,
+                      align=None, keep_next: bool | None = None) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    pf = style.paragraph_format
+    if line_pt is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing = Pt(line_pt)
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.first_line_indent = Pt(indent_pt)
+    pf.left_indent = Pt(0)
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    if align is not None:
+        pf.alignment = align
+    if keep_next is not None:
+        pf.keep_with_next = keep_next
+    ppr = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):   # the Title's blue rule
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+
+
+def _paragraph_style(doc, name: str, base: str = "Normal"):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    try:
+        return doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[base]
+        style.quick_style = True
+        return style
+
+
+def _setup_styles(doc) -> None:
+    """Every style the briefing uses, explicit fonts and spacing; no theme fonts, no colour, no rules."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH as AL
+    from docx.oxml.ns import qn
+
+    styles = doc.styles
+    # document defaults: explicit fonts (not the theme's), Chinese as the East Asian language, no spacing
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    _rfonts(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    if spacing is not None:
+        spacing.attrib.clear()
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+    # the linked character styles of the styles used carry the theme fonts too
+    for style in styles.element.findall(qn("w:style")):
+        sid = style.get(qn("w:styleId")) or ""
+        east = HEADING_FONT if sid.startswith("Heading") else TITLE_FONT if sid.startswith("Title") else BODY_FONT
+        for fonts in style.iter(qn("w:rFonts")):
+            if any(fonts.get(qn(f"w:{a}")) for a in _THEME_ATTRS):
+                _rfonts(fonts.getparent(), east)
+
+    normal = styles["Normal"]
+    _style_fonts(normal, BODY_FONT, BODY_PT)
+    _paragraph_format(normal, line_pt=LINE_PT, indent_pt=2 * BODY_PT, align=AL.JUSTIFY)
+    normal.paragraph_format.widow_control = True
+
+    title = styles["Title"]
+    _style_fonts(title, TITLE_FONT, TITLE_PT)
+    _paragraph_format(title, line_pt=TITLE_LINE_PT, after=6, align=AL.CENTER)
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        _style_fonts(styles[name], HEADING_FONT, BODY_PT)
+        _paragraph_format(styles[name], line_pt=LINE_PT, indent_pt=2 * BODY_PT, keep_next=True)
+
+    caption = styles["Caption"]
+    _style_fonts(caption, HEADING_FONT, CAPTION_PT)
+    _paragraph_format(caption, line_pt=None, before=3, after=6, align=AL.CENTER)
+
+    picture = _paragraph_style(doc, "Picture")      # single spacing: an inline picture is never cut to a line
+    _paragraph_format(picture, line_pt=None, before=6, align=AL.CENTER, keep_next=True)
+    picture.paragraph_format.keep_together = True
+
+    cell = _paragraph_style(doc, "Table Text")
+    _style_fonts(cell, BODY_FONT, TABLE_PT)
+    _paragraph_format(cell, line_pt=None, before=1.5, after=1.5, align=AL.LEFT)
+    head = _paragraph_style(doc, "Table Heading", "Table Text")
+    _style_fonts(head, HEADING_FONT, TABLE_PT)
+    _paragraph_format(head, line_pt=None, before=1.5, after=1.5, align=AL.CENTER, keep_next=True)
+
+    footer = styles["Footer"]
+    _style_fonts(footer, "宋体", FOOTER_PT)
+    _paragraph_format(footer, line_pt=None, align=AL.CENTER)
+
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _add_text(doc, text: str, style: str | None = None):
+    p = doc.add_paragraph(style=style)
+    _east_asian_hint(p.add_run(text))
+    return p
 
 
 def write_docx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path | io.BytesIO) -> None:
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -389,42 +567,42 @@ def write_docx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path
 
     doc = Document()
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
-    styles = doc.styles
-    _style_fonts(styles["Normal"], BODY_FONT, 16)
-    styles["Normal"].paragraph_format.line_spacing = Pt(28)
-    styles["Normal"].paragraph_format.first_line_indent = Pt(32)
-    _style_fonts(styles["Title"], TITLE_FONT, 22, bold=True)
-    _style_fonts(styles["Heading 1"], HEADING_FONT, 16)
-    for name in ("Title", "Heading 1"):
-        styles[name].paragraph_format.first_line_indent = Pt(0) if name == "Title" else Pt(32)
-        styles[name].paragraph_format.space_before = Pt(6)
-        styles[name].paragraph_format.space_after = Pt(6)
+    sec.page_width, sec.page_height = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+    sec.top_margin, sec.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
+    sec.left_margin, sec.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
+    _setup_styles(doc)
+    cap = captions()
+    separators = get_settings().thousands_separators
+    text_width = sec.page_width - sec.left_margin - sec.right_margin
+    max_w = min(Cm(PICTURE_MAX_CM[0]), text_width)
+    max_h = min(Cm(PICTURE_MAX_CM[1]), sec.page_height - sec.top_margin - sec.bottom_margin - Cm(2))
+    numbers = figure_numbers(b, pictures)
 
-    title = doc.add_paragraph(b.title, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    line = doc.add_paragraph(b.as_of_line)
+    _add_text(doc, b.title, "Title")
+    line = _add_text(doc, b.as_of_line)
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     line.paragraph_format.first_line_indent = Pt(0)
+    line.paragraph_format.space_after = Pt(LINE_PT / 2)
+    table_no = 0
     for s in b.sections:
-        doc.add_paragraph(s.heading, style="Heading 1")
-        doc.add_paragraph("".join(s.sentences))
+        _add_text(doc, s.heading, "Heading 1")
+        if s.sentences:
+            _add_text(doc, "".join(s.sentences))
         for caption, table in s.tables:
-            _docx_table(doc, caption, table, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt)
+            table_no += 1
+            _docx_table(doc, cap["table"].format(number=table_no, name=caption), table, text_width, separators)
         for key in s.figures:
-            if key in pictures:
-                p = doc.add_paragraph()
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                p.paragraph_format.first_line_indent = Pt(0)
-                p.add_run().add_picture(io.BytesIO(pictures[key][0]), width=Cm(15.5))
-                cap = doc.add_paragraph(f"图：{FIGURE_NAMES.get(key, key)}")
-                cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                cap.paragraph_format.first_line_indent = Pt(0)
+            if key not in pictures:
+                continue
+            png_bytes = pictures[key][0]
+            width, height = fit_picture(png_bytes, max_w, max_h)
+            p = doc.add_paragraph(style="Picture")
+            p.add_run().add_picture(io.BytesIO(png_bytes), width=width, height=height)
+            _add_text(doc, cap["figure"].format(number=numbers[key], name=FIGURE_NAMES.get(key, key)), "Caption")
     # page numbers: — 1 — centred in the footer
     footer = sec.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("— ")
+    footer.style = doc.styles["Footer"]
+    _east_asian_hint(footer.add_run("— "))
     run = footer.add_run()
     for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if tag:
@@ -435,43 +613,147 @@ def write_docx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._r.append(el)
-    footer.add_run(" —")
+    _east_asian_hint(footer.add_run(" —"))
     doc.core_properties.title = b.title
     doc.core_properties.author = "乡村振兴指标看板"
     doc.save(path)
 
 
-def _docx_table(doc, caption, table: pd.DataFrame, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt) -> None:
-    cap = doc.add_paragraph(caption)
-    cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cap.paragraph_format.first_line_indent = Pt(0)
-    t = doc.add_table(rows=1, cols=len(table.columns))
-    t.style = "Table Grid"
+def _text_width(text: str) -> float:
+    """Display width in half-em units: a Chinese character 2, a Latin digit or letter 1.2 (wide enough for
+    the substitutes of Times New Roman too)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1.2 for c in text)
+
+
+def _column_widths(header: list[str], body: list[list[str]], numeric: list[bool], total: int) -> list[int]:
+    """Column widths (EMU) filling ``total``: numbers and short text on one line, headers on two at most
+    (name above its unit), long text columns sharing what is left and wrapping."""
+    import re
+
+    unit = round(12700 * TABLE_PT / 2)                    # half an em (a Latin digit; a Chinese character is two)
+    pad = 2 * 108 * 635 + unit                        # the cell margins, and a little slack
+    fixed, want, least = [], [], []
+    for c, name in enumerate(header):
+        name_part, *unit_parts = re.split(r"(?=（)", name)     # 目标任务 over （人）: the unit stays whole
+        head = max([_text_width(name_part) if _text_width(name_part) <= 8 else _text_width(name_part) / 2 + 1]
+                   + [_text_width(x) for x in unit_parts])
+        data = max((_text_width(r[c]) for r in body), default=0)
+        short = numeric[c] or data <= 12
+        fixed.append(short)
+        want.append(max(head, data) * unit + pad)
+        least.append((max(head, data) if short else max(head, 8)) * unit + pad)
+    if sum(want) <= total:           # room for everything on one line: the spare shared out
+        widths = [int(w * total / sum(want)) for w in want]
+    else:                            # text columns wrap: they share what the one-line columns leave
+        rest = total - sum(w for w, f in zip(want, fixed) if f)
+        flexible = sum(w for w, f in zip(want, fixed) if not f)
+        if rest >= sum(m for m, f in zip(least, fixed) if not f) and flexible:
+            widths = [w if f else max(m, w * rest // flexible) for w, m, f in zip(want, least, fixed)]
+        else:
+            widths = least
+        scale = total / sum(widths)
+        widths = [int(w * scale) for w in widths]
+    widths = [int(w) for w in widths]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _docx_table(doc, caption: str, table: pd.DataFrame, width: int, separators: bool | None = None) -> None:
+    """A numbered table: caption above (kept with the table), header row repeated on every page and kept with
+    the first row, rows never split, numbers right-aligned in the pack's number style."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    if separators is None:
+        separators = get_settings().thousands_separators
+    cap = _add_text(doc, caption, "Caption")
+    cap.paragraph_format.keep_with_next = True
+    cap.paragraph_format.space_before, cap.paragraph_format.space_after = Pt(6), Pt(3)
+    header = [str(c) for c in table.columns]
+    rows = list(table.itertuples(index=False))
+    body = [[_cell_text(v, separators, column=header[c]) for c, v in enumerate(row)] for row in rows]
+    numeric = [_numeric_column([row[c] for row in rows]) for c in range(len(header))]
+    widths = _column_widths(header, body, numeric, width)
+    centred = [not numeric[c] and max((_text_width(r[c]) for r in body), default=0) <= 8 for c in range(len(header))]
+
+    t = doc.add_table(rows=1 + len(body), cols=len(header))
+    t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for c, name in enumerate(table.columns):
-        cell = t.rows[0].cells[c]
-        cell.text = str(name)
-    for row in table.itertuples(index=False):
-        cells = t.add_row().cells
-        for c, v in enumerate(row):
-            cells[c].text = _cell_text(v)
-    for r in t.rows:
-        for cell in r.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.first_line_indent = Pt(0)
-                p.paragraph_format.line_spacing = 1.0
-                for run in p.runs:
-                    run.font.size = Pt(10.5)
+    t.autofit = False
+    for c, w in enumerate(widths):
+        t.columns[c].width = w
+    for r, (row, texts) in enumerate(zip(t.rows, [header] + body)):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
+        if r == 0:
+            tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
+        for c, (cell, text) in enumerate(zip(row.cells, texts)):
+            cell.width = widths[c]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            p.style = doc.styles["Table Heading" if r == 0 else "Table Text"]
+            _east_asian_hint(p.add_run(text))
+            if r == 0:
+                p.paragraph_format.keep_with_next = True
+            elif numeric[c]:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif centred[c]:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _cell_text(v) -> str:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+_UNITS = "个百分点|万亩|万元|亿元|人次|%|人|户|条|元|个|件|亩|名|项|家"
+_NUMBER_TEXT = rf"([+\-−]?)(\d+)(\.\d+)?({_UNITS})?"
+
+
+def _is_missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+def _is_number(v) -> bool:
+    import numbers
+    import re
+
+    if isinstance(v, bool) or _is_missing(v):
+        return False
+    if isinstance(v, (numbers.Number, Decimal)):
+        return True
+    return isinstance(v, str) and re.fullmatch(_NUMBER_TEXT, v.strip().replace(",", "")) is not None
+
+
+def _numeric_column(values: list) -> bool:
+    present = [v for v in values if not _is_missing(v) and v != "—"]
+    return bool(present) and all(_is_number(v) for v in present)
+
+
+def _cell_text(v, separators: bool | None = None, column: str = "") -> str:
+    """A table cell in the pack's one number style (``thousands_separators``, off by default like the
+    sentences: 4438, 34575; on: 4,438); two decimals for rates and money; years never grouped."""
+    import numbers
+    import re
+
+    if _is_missing(v):
         return "—"
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
+    if separators is None:
+        separators = get_settings().thousands_separators
+    sep = "," if separators and not re.search("年度|年份|年$", column) else ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, numbers.Integral):
+        return f"{int(v):{sep}d}"
+    if isinstance(v, Decimal):
+        return f"{v.quantize(Decimal('0.01')):{sep}.2f}"
+    if isinstance(v, numbers.Real):
+        return f"{float(v):{sep}.2f}"
+    text = str(v)
+    m = re.fullmatch(_NUMBER_TEXT, text.replace(",", ""))
+    if m and ("," in text or sep):      # a number with its unit written by compose (4438人, +1416.02元)
+        sign, whole, frac, unit = m.groups()
+        return f"{sign}{int(whole):{sep}d}{frac or ''}{unit or ''}"
+    return text
 
 
 def write_xlsx(b: Briefing, path: Path | io.BytesIO) -> None:
@@ -483,32 +765,139 @@ def write_xlsx(b: Briefing, path: Path | io.BytesIO) -> None:
             write_sheet(writer, df, name, f"{b.scope.county}{b.scope.township or ''}{name}（截至{when}）")
 
 
-def write_pptx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path | io.BytesIO) -> None:
-    from pptx import Presentation
+# ------------------------------------------------------------------------------ slides
+SLIDE_CM = (33.867, 19.05)
+SLIDE_MARGIN_CM, SLIDE_TOP_CM, SLIDE_PICTURE_CM = 1.2, 3.0, (19.5, 13.6)
+SLIDE_BODY_FONT = BODY_FONT
+SLIDE_LINE = 1.25            # line pitch as a multiple of the font size (set exactly, so text fits the same everywhere)
+
+
+def _slide_lines(text: str, size_pt: float, width_pt: float) -> int:
+    """Lines ``text`` takes in a box ``width_pt`` wide: Chinese characters (and quotes) one em, Latin about
+    0.55 em, a quarter em where Chinese meets Latin (LibreOffice's autospace); Latin words do not break."""
+    import re
+    import unicodedata
+
+    lines, x, prev_wide = 1, 0.0, None
+    for token in re.findall(r"[A-Za-z0-9.,%+\-]+|.", text):
+        wide = unicodedata.east_asian_width(token[0]) in "WFA"
+        w = size_pt * (1.0 if wide else 0.55 * len(token))
+        if prev_wide is not None and wide != prev_wide:
+            w += 0.25 * size_pt
+        if x + w > width_pt and x > 0:
+            lines, x = lines + 1, 0.0
+        x += w
+        prev_wide = wide
+    return lines
+
+
+def _fit_size(paragraphs: list[str], width_pt: float, height_pt: float, sizes: tuple[float, ...],
+              space_after: float = 0.5) -> float:
+    """The largest font size at which the paragraphs fit the box (the smallest size when none does)."""
+    for size in sizes:
+        usable = width_pt * 0.94 - size       # kinsoku (no 。， at a line start) and a character of slack
+        lines = sum(_slide_lines(p, size, usable) for p in paragraphs)
+        height = lines * size * SLIDE_LINE + space_after * size * (len(paragraphs) - 1)
+        if height <= height_pt:
+            return size
+    return sizes[-1]
+
+
+def _pptx_run_font(run, east: str, size_pt: float, bold: bool = False) -> None:
+    """Explicit fonts on a slide run: Latin and East Asian typefaces (not the theme's +mj/+mn), size, black."""
+    from pptx.dml.color import RGBColor
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    font = run.font
+    font.size = Pt(size_pt)
+    font.bold = bold
+    font.color.rgb = RGBColor(0, 0, 0)
+    font.name = LATIN_FONT
+    rpr = run._r.get_or_add_rPr()
+    rpr.set("lang", "zh-CN")
+    latin = rpr.find(qn("a:latin"))
+    for tag in ("a:ea", "a:cs"):
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    ea = rpr.makeelement(qn("a:ea"), {"typeface": east})
+    cs = rpr.makeelement(qn("a:cs"), {"typeface": LATIN_FONT})
+    latin.addnext(ea)
+    ea.addnext(cs)
+
+
+def _pptx_text(shape, paragraphs: list[str], east: str, size_pt: float, *, bold: bool = False, align=None,
+               anchor=None, space_after: float = 0.5) -> None:
+    """Text set into a shape at an exact size and line pitch, wrapped, never auto-fitted by the viewer."""
+    from pptx.enum.text import MSO_AUTO_SIZE
     from pptx.util import Cm, Pt
 
+    tf = shape.text_frame
+    tf.clear()
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.margin_left = tf.margin_right = Cm(0.2)
+    tf.margin_top = tf.margin_bottom = Cm(0.1)
+    if anchor is not None:
+        tf.vertical_anchor = anchor
+    for k, text in enumerate(paragraphs):
+        p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+        run = p.add_run()
+        run.text = text
+        _pptx_run_font(run, east, size_pt, bold)
+        p.line_spacing = Pt(size_pt * SLIDE_LINE)
+        p.space_before = Pt(0)
+        p.space_after = Pt(size_pt * space_after) if k < len(paragraphs) - 1 else Pt(0)
+        if align is not None:
+            p.alignment = align
+
+
+def write_pptx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path | io.BytesIO) -> None:
+    """Title slide, then a slide per section: its first picture (whole, aspect kept, numbered 图N as in the
+    Word briefing) and its key sentences sized to fit their box."""
+    from pptx import Presentation
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.util import Cm, Emu
+
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Cm(33.867), Cm(19.05)
+    prs.slide_width, prs.slide_height = Cm(SLIDE_CM[0]), Cm(SLIDE_CM[1])
+    sw, sh, margin = prs.slide_width, prs.slide_height, Cm(SLIDE_MARGIN_CM)
+    pt = lambda emu: emu / 12700  # noqa: E731
+    cap = captions()
+    numbers = figure_numbers(b, pictures)
+
     first = prs.slides.add_slide(prs.slide_layouts[0])
-    first.shapes.title.text = b.title
-    first.placeholders[1].text = b.as_of_line
+    title, sub = first.shapes.title, first.placeholders[1]
+    title.left, title.top, title.width, title.height = Cm(2), Cm(3.6), sw - Cm(4), Cm(6.4)
+    sub.left, sub.top, sub.width, sub.height = Cm(2), Cm(10.6), sw - Cm(4), Cm(3)
+    inner = lambda shape: (pt(shape.width) - 2 * 5.67, pt(shape.height) - 2 * 2.83)  # noqa: E731  (insets 0.2/0.1 cm)
+    size = _fit_size([b.title], *inner(title), sizes=(40, 36, 32, 28, 24))
+    _pptx_text(title, [b.title], HEADING_FONT, size, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)
+    size = _fit_size([b.as_of_line], *inner(sub), sizes=(24, 20, 18, 16))
+    _pptx_text(sub, [b.as_of_line], SLIDE_BODY_FONT, size, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.TOP)
+
+    top = Cm(SLIDE_TOP_CM)
     for s in b.sections:
         slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
-        slide.shapes.title.text = s.heading
-        slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
+        head = slide.shapes.title
+        head.left, head.top, head.width, head.height = margin, Cm(0.7), sw - 2 * margin, Cm(2.0)
+        size = _fit_size([s.heading], *inner(head), sizes=(32, 28, 24, 20))
+        _pptx_text(head, [s.heading], HEADING_FONT, size, bold=True, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.MIDDLE)
         key = next((k for k in s.figures if k in pictures), None)
-        left = Cm(1.2)
+        left = margin
         if key:
-            slide.shapes.add_picture(io.BytesIO(pictures[key][0]), Cm(1.2), Cm(4.2), width=Cm(18.5))
-            left = Cm(20.3)
-        box = slide.shapes.add_textbox(left, Cm(4.2), prs.slide_width - left - Cm(1.2), Cm(13))
-        tf = box.text_frame
-        tf.word_wrap = True
-        for k, sentence in enumerate(key_sentences(s)):
-            p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
-            p.text = "■ " + sentence
-            p.font.size = Pt(16)
-            p.space_after = Pt(10)
+            png_bytes = pictures[key][0]
+            width, height = fit_picture(png_bytes, Cm(SLIDE_PICTURE_CM[0]), Cm(SLIDE_PICTURE_CM[1]))
+            slide.shapes.add_picture(io.BytesIO(png_bytes), margin, top, width=Emu(width), height=Emu(height))
+            label = cap["figure"].format(number=numbers[key], name=FIGURE_NAMES.get(key, key))
+            box = slide.shapes.add_textbox(margin, top + height + Cm(0.2), width, Cm(1.1))
+            _pptx_text(box, [label], HEADING_FONT, _fit_size([label], *inner(box), sizes=(16, 14, 12)),
+                       align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.TOP)
+            left = margin + width + Cm(0.8)
+        box = slide.shapes.add_textbox(left, top, sw - left - margin, sh - top - Cm(0.8))
+        sentences = ["■ " + x for x in key_sentences(s)]
+        size = _fit_size(sentences, *inner(box), sizes=(28, 24, 22, 20, 18, 16, 14, 12, 11, 10))
+        _pptx_text(box, sentences, SLIDE_BODY_FONT, size, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
     prs.core_properties.title = b.title
     prs.save(path)
 

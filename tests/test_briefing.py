@@ -71,11 +71,13 @@ def test_sections_in_the_county_order_with_official_styles(pack):
 def test_since_last_meeting_names_what_got_worse(pack):
     text = "\n".join(pack.briefing.sentences())
     assert "风险消除率（按人）由" in text and "个百分点" in text
-    assert "就业困难人员再就业由“关注”转为“滞后”" in text
+    assert "就业困难人员再就业完成率由“滞后”转为“严重滞后”" in text
+    # like with like: employment compared 1-2月 → 1-4月 (its latest), labelled; the snapshot figures 截至 → 截至
+    assert "城镇新增就业完成率由2023年1-2月的26.09%提高到1-4月的53.30%" in text
     doc = Document(io.BytesIO(pack.docx))
-    change_table = [t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[1].text == "2023年2月"]
-    assert change_table and change_table[0].rows[1].cells[0].text == "风险消除率（按人）"
-    assert change_table[0].rows[1].cells[2].text == "73.10%"
+    change_table = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["指标", "比较", "对比值", "本期值", "变化"]]
+    assert change_table and [c.text for c in change_table[0].rows[1].cells] == [
+        "风险消除率（按人）", "截至2023年2月→截至6月", "66.85%", "73.10%", "提高6.25个百分点"]
 
 
 def test_pictures_count_and_print_size(pack):
