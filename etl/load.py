@@ -102,14 +102,40 @@ def _insert_missing(conn: Connection, table, rows: list[dict], keys: list[str]) 
 def write_plan(engine: Engine, plan: FilePlan, progress: Progress | None = None) -> list[dict]:
     """Write a checked plan in one transaction, under the write lock; returns the batches created.
     Raises :class:`LoadError` (nothing written) when the database refuses or is busy too long."""
-    created = []
     with write_transaction(engine, plan.file) as conn:
-        if _already_active(conn, plan):
-            raise Unchanged(plan.file)
-        township_ids = _ensure_townships(conn, plan.county, getattr(plan, "new_townships", None) or {})
-        for sp in plan.sheets:
-            created.append(_write_sheet(conn, plan, sp, township_ids, progress))
-    return created
+        return write_plan_on(conn, plan, progress)
+
+
+def write_plan_on(conn: Connection, plan: FilePlan, progress: Progress | None = None) -> list[dict]:
+    """:func:`write_plan` inside a write transaction the caller holds."""
+    if _already_active(conn, plan):
+        raise Unchanged(plan.file)
+    township_ids = _ensure_townships(conn, plan.county, getattr(plan, "new_townships", None) or {})
+    return [_write_sheet(conn, plan, sp, township_ids, progress) for sp in plan.sheets]
+
+
+class _RollBack(Exception):
+    """Raised inside :func:`what_if` to roll its transaction back."""
+
+
+def what_if(engine: Engine, change: Callable[[Connection], object], measure: Callable[[object], object],
+            file: str = "") -> tuple[object, object]:
+    """What ``change`` would do, with nothing kept: ``measure`` (given an engine stand-in reading inside the
+    transaction) before and after ``change`` runs, then the transaction is rolled back. Holds the write lock
+    for as long, so what is measured is what a real change would start from."""
+    from rural.db import OnConnection
+
+    out: dict = {}
+    try:
+        with write_transaction(engine, file) as conn:
+            view = OnConnection(conn)
+            out["before"] = measure(view)
+            change(conn)
+            out["after"] = measure(view)
+            raise _RollBack
+    except _RollBack:
+        pass
+    return out["before"], out["after"]
 
 
 class Unchanged(Exception):
@@ -278,32 +304,49 @@ def _batch(conn, batch_id: int, status: str, may: str):
 
 def undo(engine: Engine, batch_id: int) -> str:
     """Undo an active batch: it becomes 'undone' and the batch it had superseded is active again."""
-    b = LoadBatch.__table__
     with write_transaction(engine) as conn:
-        row = _batch(conn, batch_id, BATCH_ACTIVE, "只能撤销有效的批次")
-        conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_UNDONE))
-        back = conn.execute(select(b.c.id).where(b.c.superseded_by == batch_id).order_by(b.c.id)).scalars().all()
-        if back:
-            conn.execute(update(b).where(b.c.id.in_(back)).values(status=BATCH_ACTIVE, superseded_by=None))
+        row, back = undo_on(conn, batch_id)
     restored = f"，恢复批次 #{'、#'.join(map(str, back))}" if back else ""
     return f"已撤销批次 #{batch_id}（{row['file_name']}，{KIND_LABEL.get(row['kind'], row['kind'])}，" \
            f"{periods.label(row['period'])}）{restored}"
 
 
+def undo_on(conn: Connection, batch_id: int) -> tuple[dict, list[int]]:
+    """:func:`undo` inside the caller's write transaction: (the batch, the batches it brings back)."""
+    b = LoadBatch.__table__
+    row = _batch(conn, batch_id, BATCH_ACTIVE, "只能撤销有效的批次")
+    conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_UNDONE))
+    back = conn.execute(select(b.c.id).where(b.c.superseded_by == batch_id).order_by(b.c.id)).scalars().all()
+    if back:
+        conn.execute(update(b).where(b.c.id.in_(back)).values(status=BATCH_ACTIVE, superseded_by=None))
+    return dict(row), list(back)
+
+
 def redo(engine: Engine, batch_id: int) -> str:
     """Make an undone batch active again; the batch active for its kind, period and scope is superseded."""
-    b = LoadBatch.__table__
     with write_transaction(engine) as conn:
-        row = _batch(conn, batch_id, BATCH_UNDONE, "只能恢复已撤销的批次")
-        same = (b.c.kind == row["kind"]) & (b.c.period == row["period"]) & (b.c.county == row["county"]) \
-            & (b.c.status == BATCH_ACTIVE)
-        if row["scope"] != "全县":
-            same = same & ((b.c.scope == row["scope"]) | (b.c.scope == "全县"))
-        current = conn.execute(select(b.c.id).where(same)).scalars().all()
-        if current:
-            conn.execute(update(b).where(b.c.id.in_(current)).values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
-        conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_ACTIVE, superseded_by=None))
+        row, current = redo_on(conn, batch_id)
     replaced = f"，替代批次 #{'、#'.join(map(str, current))}" if current else ""
     return f"已恢复批次 #{batch_id}（{row['file_name']}）{replaced}"
 
 
+def redo_on(conn: Connection, batch_id: int) -> tuple[dict, list[int]]:
+    """:func:`redo` inside the caller's write transaction: (the batch, the batches it supersedes)."""
+    b = LoadBatch.__table__
+    row = _batch(conn, batch_id, BATCH_UNDONE, "只能恢复已撤销的批次")
+    same = (b.c.kind == row["kind"]) & (b.c.period == row["period"]) & (b.c.county == row["county"]) \
+        & (b.c.status == BATCH_ACTIVE)
+    if row["scope"] != "全县":
+        same = same & ((b.c.scope == row["scope"]) | (b.c.scope == "全县"))
+    current = conn.execute(select(b.c.id).where(same)).scalars().all()
+    if current:
+        conn.execute(update(b).where(b.c.id.in_(current)).values(status=BATCH_SUPERSEDED, superseded_by=batch_id))
+    conn.execute(update(b).where(b.c.id == batch_id).values(status=BATCH_ACTIVE, superseded_by=None))
+    return dict(row), list(current)
+
+
+def batch_row(engine: Engine, batch_id: int) -> dict | None:
+    b = LoadBatch.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
+    return dict(row) if row else None

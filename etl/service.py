@@ -26,8 +26,8 @@ from etl.pipeline import (
 )
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL
-from etl.load import STATUS_LABEL, Progress, redo, undo  # noqa: F401  (the page calls service.undo / redo)
-from rural import periods
+from etl.load import STATUS_LABEL, Progress, Unchanged, batch_row, redo, redo_on, undo, undo_on, what_if, write_plan_on  # noqa: F401
+from rural import indicators as ind, periods
 from rural.db import BATCH_ACTIVE, LoadBatch
 from rural.settings import ROOT, get_settings
 
@@ -76,6 +76,7 @@ class UploadCheck:
     new_county: bool = False
     new_townships: dict[str, str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
+    effect: "Effect | None" = None          # what the load would change in the headline figures
 
     @property
     def ok(self) -> bool:
@@ -125,7 +126,58 @@ def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = No
                                        replaced_batches(engine, plan.county, sp.kind, sp.period, sp.scope)))
     if plan.skipped_sheets and not columns_map:
         check.unplaced = unplaced_sheets(check.name, data, kind, only=set(plan.skipped_sheets))
+    if plan.sheets and not check.already_loaded:
+        as_of = max(periods.effective_month(sp.kind, sp.period) for sp in plan.sheets)
+        check.effect = _effect(engine, plan.county, as_of, lambda conn: write_plan_on(conn, plan), check.name)
     return check
+
+
+# ---------------------------------------------------------------------------- what it changes
+@dataclass
+class Effect:
+    """What a load, an undo or a redo would change: the headline figures of the county at ``as_of`` that
+    differ, computed by doing it in a transaction that is then rolled back."""
+
+    county: str
+    as_of: str
+    rows: list[dict] = field(default_factory=list)       # indicators.headline_differences
+    note: str = ""                                         # why it could not be worked out, if so
+
+
+def _effect(engine: Engine, county: str, as_of: str, change, file: str = "") -> Effect:
+    effect = Effect(county, as_of)
+    try:
+        before, after = what_if(engine, change, lambda view: ind.headline_values(view, ind.Scope(as_of, None, county)), file)
+    except Unchanged:
+        return effect
+    except LoadError as exc:
+        effect.note = "无法预先算出变化：" + exc.problems[0].message
+        return effect
+    effect.rows = ind.headline_differences(before, after)
+    return effect
+
+
+def undo_effect(engine: Engine, batch_id: int) -> tuple[dict, list[int], Effect]:
+    """What undoing ``batch_id`` would do: (the batch, the batches it brings back, the changed figures)."""
+    return _action_effect(engine, batch_id, undo_on)
+
+
+def redo_effect(engine: Engine, batch_id: int) -> tuple[dict, list[int], Effect]:
+    """What restoring ``batch_id`` would do: (the batch, the batches it supersedes, the changed figures)."""
+    return _action_effect(engine, batch_id, redo_on)
+
+
+def _action_effect(engine: Engine, batch_id: int, action) -> tuple[dict, list[int], Effect]:
+    row = batch_row(engine, batch_id)
+    if row is None:
+        raise LoadError(Problem(f"没有批次 #{batch_id}"))
+    others: list[int] = []
+
+    def change(conn):
+        others.extend(action(conn, batch_id)[1])
+
+    effect = _effect(engine, row["county"], periods.effective_month(row["kind"], row["period"]), change)
+    return row, others, effect
 
 
 def replaced_batches(engine: Engine, county: str, kind: str, period: str, scope: str) -> list[dict]:

@@ -351,6 +351,21 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+class OnConnection:
+    """An engine stand-in whose ``connect()`` yields one open connection, left open and uncommitted: the
+    indicator functions read through it inside a transaction (to see what a load or an undo would change
+    before anything is kept)."""
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self.dialect = conn.dialect
+        self.url = conn.engine.url
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        yield self._conn
+
+
 def _version_on(conn: Connection) -> tuple[int | None, set[str]]:
     """(schema version, table names) as :func:`_stored_version` reads them, on an open connection."""
     tables = set(inspect(conn).get_table_names())

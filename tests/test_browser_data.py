@@ -78,8 +78,31 @@ def test_upload_check_load_and_undo(page, server, tmp_path):
     settle(page)
     page.get_by_role("tab", name="载入历史").click()
     settle(page)
-    page.get_by_role("button", name="撤销").click()
+    undo = page.get_by_role("button", name="撤销……")
+    assert undo.is_disabled()                         # nothing preselected as the target
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="撤销批次").locator("input").click()
+    page.get_by_role("option", name="南华县监测对象名单_更正.xlsx").click()
     settle(page)
+    undo.click()
+    settle(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "将撤销批次 #" in main and "南华县监测对象名单_更正.xlsx" in main and "并恢复它替代的批次 #" in main
+    assert "撤销后，南华县截至2023年6月的主要指标将变为" in main   # the effect (before → after table; AppTest reads its cells)
+    assert "44.44%" in cockpit_text(page, server)     # nothing happens before the confirmation
+    page.goto(f"{server}/data")
+    settle(page)
+    page.get_by_role("tab", name="载入历史").click()
+    settle(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="撤销批次").locator("input").click()
+    page.get_by_role("option", name="南华县监测对象名单_更正.xlsx").click()
+    settle(page)
+    page.get_by_role("button", name="撤销……").click()
+    settle(page)
+    page.get_by_role("button", name="确认撤销").click()
+    settle(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "已撤销" in main and "各页面的数字已随之更新" in main   # the result stays on the page
+    assert page.get_by_role("button", name="撤销……").is_disabled()
     screenshot(page, "数据管理_撤销")
     assert "73.10%" in cockpit_text(page, server)
     assert page.outside == [] and page.errors == []

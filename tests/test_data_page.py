@@ -77,7 +77,7 @@ def test_mapping_saved_on_the_page_is_reused_by_the_page_and_the_cli(db, tmp_pat
     assert kind == "income" and "片区" in fields and "在册人口" in fields
     text = _texts(at)
     assert "没有认出来" not in text and "载入3行" in text            # the same file now checks by itself
-    next(b for b in at.button if b.label == "确认载入").click().run()
+    next(b for b in at.button if b.label == "确认载入（替代批次 #1）").click().run()    # the sample's 2021 income
     assert not at.exception, [e.value for e in at.exception]
     assert any("已载入" in s.value for s in at.success)
     got = summary_json(url, "--as-of", "2021-12")["income"]
@@ -112,3 +112,70 @@ def test_cli_map_option_saves_the_mapping(db, tmp_path):
     assert "载入 1" in run_cli("etl", "load", again, "--db", url, check=True).stdout
     bad = run_cli("etl", "load", f, "--db", url, "--map", "片区=乡镇")
     assert bad.returncode == 2 and "--map 需要与 --kind 一起使用" in bad.stdout
+
+
+def corrected_assistance(path):
+    """The 1-6月 assistance report sent again with one amount corrected (龙川镇 城市低保 4.12 → 5.12万元)."""
+    towns = [("龙川镇", 113, 5.12, 5481, 150.04), ("沙桥镇", 83, 3.71, 3509, 95.41), ("五街镇", 61, 2.7, 3896, 96.79),
+             ("红土坡镇", 63, 2.85, 2538, 74.74), ("马街镇", 71, 3.21, 4190, 114.38), ("兔街镇", 61, 3.02, 3335, 81.47),
+             ("雨露白族乡", 40, 1.85, 2545, 73.87), ("一街乡", 61, 2.75, 3601, 96.24), ("罗武庄乡", 53, 2.42, 2857, 86.5),
+             ("五顶山乡", 52, 2.65, 2623, 76.7)]
+    rows = [["南华县2023年1-6月社会救助发放情况表（更正）"], ["单位：人次、万元"],
+            ["乡镇", "城市低保", None, "农村低保", None], [None, "人次", "金额", "人次", "金额"]]
+    rows += [list(t) for t in towns]
+    rows.append(["全县合计", 658, 30.28, 34575, 946.14])
+    return write_xlsx(path, {"社会救助": rows}, merges={"社会救助": [(2, 1, 2, 2, "城市低保"), (2, 3, 2, 4, "农村低保")]})
+
+
+def _batches(path) -> dict[int, str]:
+    with sqlite3.connect(path) as conn:
+        return dict(conn.execute("select id, status from load_batch"))
+
+
+def test_replace_says_what_it_changes_and_undo_asks_first(db, tmp_path):
+    url, path = db
+    before = _batches(path)
+    old = next(b for b, s in before.items() if s == "active" and b == _active_assistance_june(path))
+    f = corrected_assistance(tmp_path / "南华县2023年1-6月社会救助发放情况表（更正）.xlsx")
+    at = _page()
+    at.file_uploader[0].set_value((f.name, f.read_bytes(), XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"载入后将替代批次 #{old}" in w.value for w in at.warning)
+    assert "载入后，南华县截至2023年6月的主要指标将变为：" in _texts(at)
+    effect = next(d.value for d in at.dataframe if "载入前" in d.value.columns).set_index("指标")
+    # only the two types in the file are in the new batch: 城市低保 30.28 + 农村低保 946.14
+    assert effect.loc["社会救助发放金额"].tolist() == ["1,504.5万元", "976.42万元", "减少528.08万元"]
+    assert _batches(path) == before, "working out the change left the database exactly as it was"
+    load = next(b for b in at.button if b.label.startswith("确认载入"))
+    assert load.label == f"确认载入（替代批次 #{old}）"
+    load.click().run()
+    assert any("已载入" in s.value for s in at.success)
+    new = max(_batches(path))
+    assert _batches(path)[old] == "superseded" and _batches(path)[new] == "active"
+
+    # undo: nothing preselected, a confirmation that says what comes back and what changes, then a lasting message
+    at = _page()
+    pick = next(s for s in at.selectbox if s.label == "撤销批次")
+    assert pick.value is None and next(b for b in at.button if b.label == "撤销……").disabled
+    pick.set_value(new).run()
+    next(b for b in at.button if b.label == "撤销……").click().run()
+    assert _batches(path)[new] == "active", "one click does not undo"
+    assert f"将撤销批次 #{new}" in _texts(at) and f"并恢复它替代的批次 #{old}" in _texts(at)
+    effect = next(d.value for d in at.dataframe if "撤销前" in d.value.columns).set_index("指标")
+    assert effect.loc["社会救助发放金额"].tolist() == ["976.42万元", "1,504.5万元", "增加528.08万元"]
+    next(b for b in at.button if b.label == "确认撤销").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _batches(path)[new] == "undone" and _batches(path)[old] == "active"
+    message = [s.value.replace("\\", "") for s in at.success]     # (data text on the page is escaped Markdown)
+    assert any(f"已撤销批次 #{new}" in m and f"恢复批次 #{old}" in m for m in message)
+    assert next(s for s in at.selectbox if s.label == "撤销批次").value is None, "the next target is not preselected"
+    at.run()                                             # the message stays on the next rerun, until dismissed
+    assert any(f"已撤销批次 \\#{new}" in s.value for s in at.success)
+    next(b for b in at.button if b.label == "知道了").click().run()
+    assert not at.success
+
+
+def _active_assistance_june(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("select id from load_batch where kind='assistance' and period='2023-06' and status='active'"
+                            ).fetchone()[0]

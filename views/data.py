@@ -13,6 +13,7 @@ from etl.errors import LoadError, Problem
 from rural import periods
 from rural.db import data_version
 from rural.settings import get_settings
+from rural.labels import effect_table
 from views._ui import engine, table
 
 st.title("数据管理")
@@ -85,6 +86,19 @@ def show_sheet(sc) -> None:
     st.dataframe(sc.preview, hide_index=True, width="stretch", height=220)
 
 
+def show_effect(effect, action: str) -> None:
+    """What a load or an undo would change in the county's headline figures (worked out and rolled back)."""
+    if effect is None:
+        return
+    if effect.note:
+        st.caption(effect.note)
+    elif effect.rows:
+        st.text(f"{action}后，{effect.county}截至{periods.label(effect.as_of)}的主要指标将变为：")
+        table(effect_table(effect.rows, f"{action}前", f"{action}后"), key=None)
+    else:
+        st.caption(f"{action}后，{plain(effect.county)}截至{periods.label(effect.as_of)}的主要指标数字不变。")
+
+
 def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     """The clerk's mapping for one sheet: its kind and which column each field is. Returns it when asked
     to preview or save."""
@@ -139,6 +153,43 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     return None
 
 
+def confirm(action: str, batch_id: int) -> None:
+    """Say what undoing or restoring a batch will do, and do it only when the clerk confirms."""
+    word = {"undo": "撤销", "redo": "恢复"}[action]
+    try:
+        row, others, effect = (service.undo_effect if action == "undo" else service.redo_effect)(engine(), batch_id)
+    except Exception as exc:   # noqa: BLE001
+        st.session_state.pop("pending", None)
+        failed(exc)
+        return
+    with st.container(border=True):
+        what = f"将{word}批次 #{batch_id}（{row['file_name']}，{periods.kind_label(row['kind'], row['period'])}，{row['scope']}）"
+        if others:
+            what += ("，并恢复它替代的批次 #" if action == "undo" else "，并替代现有的批次 #") + "、#".join(map(str, others))
+        st.text(what + "。")
+        show_effect(effect, word)
+        c1, c2, _ = st.columns([1, 1, 3])
+        if c1.button(f"确认{word}", key=f"confirm-{action}", type="primary"):
+            try:
+                message = (service.undo if action == "undo" else service.redo)(engine(), batch_id)
+                st.session_state["done_message"] = ("success", message + "。各页面的数字已随之更新。")
+            except Exception as exc:   # noqa: BLE001
+                st.session_state["done_message"] = ("error", exc.text() if isinstance(exc, LoadError)
+                                                    else f"出错了（{type(exc).__name__}），数据库未作改动。")
+            st.session_state.pop("pending", None)
+            st.session_state["reset_picks"] = True
+            st.rerun()
+        if c2.button("取消", key=f"cancel-{action}"):
+            st.session_state.pop("pending", None)
+            st.session_state["reset_picks"] = True
+            st.rerun()
+
+
+# a confirmed undo or redo: its message stays until dismissed, and no batch is preselected for the next one
+if st.session_state.pop("reset_picks", False):
+    for k in ("undo_pick", "redo_pick"):
+        st.session_state.pop(k, None)
+
 tab_up, tab_hist, tab_maps, tab_tpl, tab_src = st.tabs(["上传报表", "载入历史", "表头映射", "空白模板", "数据来源"])
 
 with tab_up:
@@ -169,6 +220,7 @@ with tab_up:
                 st.info(f"与已载入的批次 #{'、#'.join(map(str, check.already_loaded))} 完全相同，再次载入不会有任何改动。")
             for sc in check.sheets:
                 show_sheet(sc)
+            show_effect(check.effect, "载入")
             for note in check.notes:
                 st.text("· " + note)
             if check.skipped_sheets:
@@ -191,7 +243,9 @@ with tab_up:
                 st.warning(f"有{len(check.warnings)}处提醒，请核对：\n\n" + problems_text(check.warnings))
                 st.dataframe(check.report(), hide_index=True, width="stretch")
                 ticks = st.checkbox("我已核对以上提醒，仍要载入", key=f"ack-{i}-{up.file_id}") and ticks
-            if st.button("确认载入", key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticks or bool(check.already_loaded)):
+            replaces = [b["batch"] for sc in check.sheets for b in sc.replaces]
+            button = "确认载入" + (f"（替代批次 #{'、#'.join(map(str, replaces))}）" if replaces else "")
+            if st.button(button, key=f"load-{i}-{up.file_id}", type="primary", disabled=not ticks or bool(check.already_loaded)):
                 bar = st.progress(0.0, text="正在载入……")
                 try:
                     result = service.commit_upload(engine(), up.name, data, kind, period,
@@ -209,6 +263,12 @@ with tab_up:
                     st.dataframe(service.UploadCheck(up.name, len(data), "", errors=result.problems).report(), hide_index=True)
 
 with tab_hist:
+    done = st.session_state.get("done_message")
+    if done:
+        (st.success if done[0] == "success" else st.error)(plain(done[1]))
+        if st.button("知道了", key="done_ok"):
+            st.session_state.pop("done_message", None)
+            st.rerun()
     hist = service.history_display(engine())
     if hist.empty:
         st.info("还没有载入任何数据。")
@@ -218,22 +278,15 @@ with tab_hist:
         active = hist[hist["状态"] == "有效"]["批次"].tolist()
         undone = hist[hist["状态"] == "已撤销"]["批次"].tolist()
         label = dict(zip(hist["批次"], hist["文件"] + " / " + hist["工作表"]))
-        with c1:
-            pick = st.selectbox("撤销批次", active, format_func=lambda b: f"#{b} {label[b]}", key="undo_pick")
-            if st.button("撤销", key="undo", disabled=pick is None):
-                try:
-                    st.success(plain(service.undo(engine(), int(pick))))
-                    st.rerun()
-                except Exception as exc:   # noqa: BLE001
-                    failed(exc)
-        with c2:
-            pick = st.selectbox("恢复已撤销的批次", undone, format_func=lambda b: f"#{b} {label[b]}", key="redo_pick")
-            if st.button("恢复", key="redo", disabled=pick is None):
-                try:
-                    st.success(plain(service.redo(engine(), int(pick))))
-                    st.rerun()
-                except Exception as exc:   # noqa: BLE001
-                    failed(exc)
+        for col, action, word, choices in ((c1, "undo", "撤销", active), (c2, "redo", "恢复", undone)):
+            with col:
+                pick = st.selectbox(f"{word}批次", choices, index=None, placeholder=f"选择要{word}的批次",
+                                    format_func=lambda b: f"#{b} {label[b]}", key=f"{action}_pick")
+                if st.button(f"{word}……", key=action, disabled=pick is None):
+                    st.session_state["pending"] = (action, int(pick))
+        pending = st.session_state.get("pending")
+        if pending:
+            confirm(*pending)
         with c3:
             pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}", key="orig_pick")
             row = hist.set_index("批次").loc[pick]
