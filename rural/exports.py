@@ -1,17 +1,36 @@
 """Tables to Excel: a title row, units in headers, frozen header, numbers as numbers, widths set,
-and text that starts with =, +, - or @ neutralised so a spreadsheet never runs it as a formula."""
+and text that a spreadsheet would run as a formula neutralised (see :func:`safe_text`)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 
 import pandas as pd
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# What Excel (and LibreOffice, and a CSV opened in either) reads as the start of a formula or DDE call;
+# tab and CR as the first character also split or hide a cell in CSV. The full-width forms count too:
+# Excel treats ＝＋－＠ as formula characters.
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_FORMULA_HEADS = frozenset("=+-@")
+
+
+def formula_like(v) -> bool:
+    """Whether text ``v`` would be run as a formula: its first character is one of :data:`DANGEROUS`, or is one
+    after leading spaces, or is a compatibility form of ``= + - @`` (full-width, small, superscript)."""
+    if not isinstance(v, str) or not v:
+        return False
+    if v.startswith(DANGEROUS):
+        return True
+    head = v.lstrip()[:1]
+    return bool(head) and unicodedata.normalize("NFKC", head)[:1] in _FORMULA_HEADS
 
 
 def safe_text(v):
-    if isinstance(v, str) and v.startswith(DANGEROUS):
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (so it reads, and stays when a clerk
+    edits the cell or saves the sheet as CSV, as text); anything else — other text, numbers (negative ones
+    included), dates, None — unchanged."""
+    if formula_like(v):
         return "'" + v
     return v
 
@@ -33,9 +52,10 @@ def write_sheet(writer, df: pd.DataFrame, sheet: str, title: str) -> None:
     title_fmt = wb.add_format({"bold": True, "font_size": 14, "font_name": "黑体"})
     head_fmt = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True, "valign": "vcenter",
                               "align": "center", "font_name": "宋体"})
-    ws.write(0, 0, title, title_fmt)
+    # write_string, never write: xlsxwriter's write() turns "=…" into a formula and "http…" into a link
+    ws.write_string(0, 0, safe_text(str(title)), title_fmt)
     for c, name in enumerate(df.columns):
-        ws.write(1, c, str(name), head_fmt)
+        ws.write_string(1, c, safe_text(str(name)), head_fmt)
     formats = {}
     for c, name in enumerate(df.columns):
         fmt = _number_format(str(name), df[name])

@@ -1,9 +1,19 @@
 """Layout helpers shared by the pages: cached indicator calls, chart cards with downloads, tables.
 
 The only place besides app.py that calls ``st.``; it arranges what ``rural`` returns.
+
+Text from department files (names of townships, villages, projects, categories, items; file and sheet
+names; messages quoting them) is shown as text, never as Markdown or HTML: pass it through :func:`md`
+wherever Streamlit renders Markdown (``st.markdown``/``caption``/``title``/``subheader``/``info``…,
+``st.write`` of a string, and every label: ``st.metric`` label, value and delta, ``st.tabs``,
+``st.expander``, widget labels, ``help``), or show it with ``st.text`` or in a table. Tables built by
+:func:`table` (and frames passed through :func:`inert_frame`) never hold a text cell a spreadsheet would
+run as a formula, so the toolbar's CSV download and clipboard copy are inert too. Chart figures go
+through :func:`inert_figure`, so their category names and legend entries are never plotly's HTML.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,7 +22,7 @@ import streamlit as st
 from rural import indicators, periods
 from rural.catalogue import entry
 from rural.db import data_version, database_url, make_engine
-from rural.exports import table_xlsx
+from rural.exports import safe_text, table_xlsx
 from rural.labels import display
 from rural.numbers import fmt_int, fmt_pct
 
@@ -74,11 +84,33 @@ def meta() -> tuple[str | None, list[str], list[str]]:
     return _meta(data_version(engine()), database_url())
 
 
+# Every ASCII punctuation character: CommonMark lets each be backslash-escaped, which covers Markdown
+# (links, images, emphasis, code, tables, headings, lists), HTML (< and &: tags, entities, <autolinks>),
+# KaTeX ($), Streamlit's own :colour[…] and :material/…: directives, and the table/strike syntax of GFM.
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_WWW = re.compile(r"(?i)(w)(ww\.)")
+WORD_JOINER = "\u2060"   # invisible, never a line break
+
+
+def md(value) -> str:
+    """``value`` as literal text inside Markdown: what the file said, never a link, image, tag or style.
+
+    Backslash escapes are not enough on their own: GFM turns bare ``http://…``, ``www.…`` and ``a@b.cn`` into
+    links after parsing (escaped text included), and ``:smile:`` into an emoji. An invisible word joiner after
+    every ``:``, before every ``@`` and inside ``www.`` keeps those patterns from matching; line breaks become
+    spaces so a value never starts a block (heading, list, quote, code)."""
+    t = re.sub(r"[\r\n\v\f\u2028\u2029]+", " ", str(value))
+    t = t.replace(":", ":" + WORD_JOINER).replace("@", WORD_JOINER + "@")
+    t = _WWW.sub(r"\1" + WORD_JOINER + r"\2", t)
+    return _MD_PUNCT.sub(r"\\\1", t)
+
+
 def header(title: str) -> None:
+    """The page title (which may name the county or township) and the scope line under it."""
     f = filters()
-    st.title(title)
+    st.title(md(title))
     scope = f.township or "全县"
-    st.caption(f"{f.county} · {scope} · 数据截至{periods.label(f.as_of)}"
+    st.caption(f"{md(f.county)} · {md(scope)} · 数据截至{periods.label(f.as_of)}"
                + (f" · 对比{periods.label(f.compare)}" if f.compare else ""))
 
 
@@ -89,6 +121,7 @@ def empty(what: str) -> None:
 def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
     """A chart card: the figure, its 口径, and downloads of its data (Excel) and picture (PNG, 300 dpi)."""
     ind = entry(fig.layout.meta["indicator"])
+    fig = inert_figure(fig)
     st.plotly_chart(_on_screen(fig), width="stretch", key=f"chart-{key}", config={"displaylogo": False})
     st.caption(f"口径：{ind.definition} 来源：{ind.source}。")
     c1, c2, _ = st.columns([1, 1, 4])
@@ -98,6 +131,37 @@ def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
                        on_click="ignore")
     c2.download_button("下载图片（PNG）", data=lambda: _png(fig), file_name=f"{filename}.png", mime="image/png",
                        key=f"png-{key}", on_click="ignore")
+
+
+def _plot_text(v):
+    """A data string for plotly, whose text is a subset of HTML (``<a href>``, ``<b>``, ``<br>``…): with ``<``
+    and ``>`` as entities no tag can form, and plotly shows the characters. ``&`` is left alone, so this is
+    idempotent (a figure whose builder escaped already is unchanged) and entities in data cannot form tags
+    either (plotly splits tags before it decodes entities)."""
+    return v.replace("<", "&lt;").replace(">", "&gt;") if isinstance(v, str) else v
+
+
+def inert_figure(fig):
+    """A copy of ``fig`` whose data strings — category coordinates (``x``/``y``, and annotations placed on
+    them), legend names, pie labels, hover text — plotly shows as text. Titles, annotation texts and bar
+    labels are left as built: ``rural.charts`` composes them from numbers and its own words with ``<br>``."""
+    import plotly.graph_objects as go
+
+    out = go.Figure(fig)
+    for trace in out.data:
+        for attr in ("x", "y", "labels", "hovertext", "ids"):
+            values = getattr(trace, attr, None) if attr in trace else None
+            if values is not None and not isinstance(values, str) and any(isinstance(v, str) for v in values):
+                trace[attr] = [_plot_text(v) for v in values]
+        if "name" in trace and isinstance(trace.name, str):
+            trace.name = _plot_text(trace.name)
+        if "legendgroup" in trace and isinstance(trace.legendgroup, str):
+            trace.legendgroup = _plot_text(trace.legendgroup)
+    for a in out.layout.annotations:
+        for attr in ("x", "y"):
+            if isinstance(a[attr], str):
+                a[attr] = _plot_text(a[attr])
+    return out
 
 
 def _on_screen(fig):
@@ -116,9 +180,24 @@ def _png(fig) -> bytes:
     return png(fig)
 
 
+def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for ``st.dataframe`` whose text cells and headers that a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR, their full-width forms) start with ``'`` — as the Excel downloads do —
+    so the table toolbar's CSV download and a copy to the clipboard stay inert. Numbers are left alone."""
+    d = df.copy()
+    for c in d.columns:
+        col = d[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            if col.map(lambda v: isinstance(v, str) and safe_text(v) != v).any():
+                d[c] = col.map(safe_text).astype(object)
+    d.columns = [safe_text(c) for c in d.columns]
+    return d
+
+
 def table(df: pd.DataFrame, keep: list[str] | None = None, height: int | None = None, key: str | None = None,
           selectable: bool = False):
-    d = display(df, keep)
+    """A table with Chinese headings: numbers formatted, text inert (see :func:`inert_frame`)."""
+    d = inert_frame(display(df, keep))
     config = {}
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c]) or (d[c].dtype == object and d[c].map(lambda v: isinstance(v, float)).any()):
@@ -143,4 +222,5 @@ def change_text(item: dict | None) -> str | None:
     return f"{int(v):+,}{unit}"
 
 
-__all__ = ["Filters", "change_text", "chart", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "meta", "q", "table"]
+__all__ = ["Filters", "change_text", "chart", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "inert_figure",
+           "inert_frame", "md", "meta", "q", "table"]

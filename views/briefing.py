@@ -1,14 +1,14 @@
 """汇报材料: the meeting pack (Word, Excel, PNG/SVG pictures, PowerPoint) in one step, with progress."""
 import streamlit as st
 
-from views._ui import engine, filters, header
+from views._ui import engine, filters, header, md
 from rural import periods
 from rural.briefing import build_pack
 from rural.indicators import Scope
 
 f = filters()
 header("汇报材料")
-st.markdown(f"按左侧所选时点和范围生成领导小组会议的汇报材料：**{f.place}**，数据截至**{periods.label(f.as_of)}**"
+st.markdown(f"按左侧所选时点和范围生成领导小组会议的汇报材料：**{md(f.place)}**，数据截至**{periods.label(f.as_of)}**"
             + (f"，与**{periods.label(f.compare)}**对比。" if f.compare else "。"))
 st.caption("句子模板在 data/reference/briefing.toml 中，每个指标一句，可修改措辞；数字全部来自看板同一套指标计算。")
 
@@ -24,7 +24,7 @@ stored = st.session_state.get("pack")
 if stored and stored[0] == key:
     pack = stored[1]
     stem = f"{f.county}{f.township or ''}汇报材料_{f.as_of}"
-    st.success(f"已生成：{pack.briefing.title}")
+    st.success(f"已生成：{md(pack.briefing.title)}")
     c = st.columns(4)
     c[0].download_button("下载 Word 汇报材料", pack.docx, f"{stem}.docx",
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="dl_docx")
@@ -34,9 +34,10 @@ if stored and stored[0] == key:
                          "application/vnd.openxmlformats-officedocument.presentationml.presentation", key="dl_pptx")
     c[3].download_button("下载图片（PNG 和 SVG）", pack.pictures_zip, f"{stem}_图片.zip", "application/zip", key="dl_zip")
     st.subheader("预览")
-    st.markdown(f"#### {pack.briefing.title}\n{pack.briefing.as_of_line}")
+    # The title, headings and sentences quote township, item and category names from the files: text only.
+    st.markdown(f"#### {md(pack.briefing.title)}\n{md(pack.briefing.as_of_line)}")
     for s in pack.briefing.sections:
-        st.markdown(f"**{s.heading}**")
-        st.write("".join(s.sentences))
+        st.markdown(f"**{md(s.heading)}**")
+        st.markdown(md("".join(s.sentences)))
 elif stored:
     st.info("筛选条件或数据已变化，请重新生成。")
