@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views._ui import Filters, engine, meta
+from views._ui import Filters, chinese_widgets, engine, meta
 from rural import periods
 from rural.db import data_version
 from rural.indicators import default_compare
+from rural.settings import get_settings
 
-st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="乡村振兴指标看板", page_icon="🌾", layout="wide", initial_sidebar_state="auto")
 
 # The page files live in views/, not pages/: Streamlit treats a pages/ folder beside the entry
 # script as its older multipage mode, which serves a bookmarked /<page> of a freshly started server
@@ -41,12 +42,12 @@ def sidebar() -> Filters | None:
         state["as_of"] = snaps[-1]
     with st.sidebar:
         st.markdown(f"### {county}")
-        as_of = st.selectbox("统计时点", snaps[::-1], key="as_of", format_func=periods.label)
-        st.selectbox("乡镇", [COUNTY_WIDE, *towns], key="township")
+        as_of = st.selectbox("统计时点", snaps[::-1], placeholder="请选择", key="as_of", format_func=periods.label)
+        st.selectbox("乡镇", [COUNTY_WIDE, *towns], placeholder="请选择", key="township")
         earlier = [s for s in snaps if s < as_of][::-1]
         if state["compare"] not in earlier:
             state["compare"] = default_compare(engine(), as_of, county) or ""
-        st.selectbox("对比时点（上次会议）", ["", *earlier], key="compare",
+        st.selectbox("对比时点（上次会议）", ["", *earlier], placeholder="请选择", key="compare",
                      format_func=lambda p: periods.label(p) if p else "不对比")
         st.caption("筛选条件保存在网址中，可收藏或发给同事。")
     township = None if state["township"] == COUNTY_WIDE else state["township"]
@@ -61,10 +62,10 @@ def welcome() -> None:
     st.markdown("请先载入部门报表：\n\n"
                 "- 在左侧“数据管理”页上传各部门报表（.xlsx、.xls、.csv），检查无误后确认载入；\n"
                 "- 用示例数据试用：在项目目录运行 `make run`（会自动生成并载入示例数据）；\n"
-                "- 用命令行载入：`python -m etl load 报表1.xlsx 报表2.xls …`；\n"
-                "- 数据库位置由环境变量 `DATABASE_URL` 指定，默认 `data/rural.db`。")
+                "- 用命令行载入：`python -m etl load 报表1.xlsx 报表2.xls …`（数据库位置见 README）。")
 
 
+chinese_widgets(get_settings().limits.max_upload_mb)
 filters = sidebar()
 st.session_state["filters"] = filters
 if filters is None:

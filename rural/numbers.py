@@ -77,6 +77,14 @@ def fmt(value, unit: str = "", *, signed: bool = False, prose: bool = False, sep
     return f"{sign}{text}{unit}"
 
 
+def column_format(unit: str, whole: bool = False) -> str:
+    """The same rules for a table column the browser formats (sprintf): rates ``73.10%``, amounts with two
+    decimals and thousands separators, counts as whole numbers with separators."""
+    if unit in RATE_UNITS:
+        return "%.2f%%"
+    return "%,d" if whole else "%,.2f"
+
+
 def fmt_int(n) -> str:
     return fmt(n)
 

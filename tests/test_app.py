@@ -138,21 +138,24 @@ def test_monitoring_page_figures(app):
     assert m["今年新识别纳入"] == "9户" and m["今年新识别纳入人数"] == "35人"
     assert m["推送预警线索（今年）"] == "6,567条" and m["驻村帮扶干部"] == "228名"
     assert m["结对帮扶干部"] == "3,585名" and m["结对帮扶户"] == "7,575户"
-    assert "风险消除率·按人（%）" in at.dataframe[0].value.columns  # no raw column names
+    assert "风险消除率·按人" in at.dataframe[0].value.columns  # no raw column names
 
 
 def test_income_page_figures(app):
-    m = metrics(app("views/income.py"))
+    at = app("views/income.py")
+    m = metrics(at)
     assert m["2022年人均纯收入"] == "16,890.43元"
-    assert m["2022年人均不足10,000元"] == "237户 847人"
-    assert m["2022年人均不足7,000元"] == "0户 0人"
+    assert m["2022年人均不足10,000元"] == "237户" and m["2022年人均不足7,000元"] == "0户"
+    assert {"847人", "0人"} <= {c.value for c in at.caption}
+    card = next(x for x in at.metric if x.label == "2022年人均纯收入")
+    assert "增长" in card.delta and card.delta.startswith("+") and card.delta.endswith("%")   # a growth, in words
 
 
 def test_employment_page_figures(app):
     at = app("views/employment.py")
     table = at.dataframe[0].value
     row = table.set_index("指标").loc["城镇新增就业"]
-    assert (row["目标任务（人）"], row["完成数（人）"], row["完成率（%）"]) == (3300, 1759, "53.30")
+    assert (row["目标任务（人）"], row["完成数（人）"], row["完成率"]) == (3300, 1759, 53.3)
     assert table.set_index("指标").loc["就业困难人员再就业", "状态"] == "■ 严重滞后"      # the one status vocabulary
     assert metrics(at)["使用城镇公益性岗位"] == "397个"
     assert metrics(at)["发放岗位补贴"] == "203.5万元"
@@ -163,12 +166,17 @@ def test_projects_page_figures_and_search(app):
     values = [m.value for m in at.metric]
     assert "163个" in values and "50,000万元" in values and "86个" in values and "41,000万元" in values
     assert "82.00%" in values and "71.27%" in values and "8,662万元" in values and "6,173万元" in values
+    assert all(not x.delta for x in at.metric)                 # the share by count is a basis, not a change
+    assert "按投资额；按项目个数为52.76%" in [c.value for c in at.caption]
     at.text_input(key="project_search").input("不存在的项目名称").run()
     assert "共0个项目" in texts(at)
 
 
 def test_assistance_page_figures(app):
-    m = metrics(app("views/assistance.py"))
+    at = app("views/assistance.py")
+    assert all(not x.delta for x in at.metric)                 # amounts are figures, not change chips
+    assert "发放金额946.14万元" in [c.value for c in at.caption]
+    m = metrics(at)
     assert m["城市低保"] == "658人次" and m["农村低保"] == "34,575人次" and m["残疾人两项补贴"] == "19,952人次"
     assert m["受理"] == "427件" and m["办结"] == "399件" and m["办结率"] == "93.44%"
 

@@ -24,7 +24,7 @@ from rural.catalogue import entry
 from rural.db import data_version, database_url, make_engine
 from rural.exports import safe_text, table_xlsx
 from rural.labels import display
-from rural.numbers import fmt_int, fmt_pct
+from rural.numbers import column_format, fmt, fmt_int, fmt_pct
 
 
 @st.cache_resource
@@ -105,6 +105,51 @@ def md(value) -> str:
     return _MD_PUNCT.sub(r"\\\1", t)
 
 
+def chinese_widgets(max_upload_mb: int) -> None:
+    """Words Streamlit draws itself and lets no page set: the file uploader's button and size line. The
+    English stays in the page (hidden), the Chinese is drawn in its place; nothing here comes from a file."""
+    st.html(f"""<style>
+[data-testid=stMetricValue] {{font-size:clamp(1.5rem, 2.1vw, 2.1rem)}}
+[data-testid=stMetric] p, [data-testid=stMetricValue], [data-testid=stMetricValue] > div, [data-testid=stMetricDeltaDescription],
+[data-testid=stMetricDeltaDescription] > div {{white-space:normal; overflow:visible; text-overflow:clip}}
+[data-testid=stMetric] div:has(> [data-testid=stMetricDelta]) {{flex-wrap:wrap; row-gap:0.15rem}}
+@media (max-width: 640px) {{
+  [data-testid=stMain] h1 {{font-size:1.55rem; padding-top:0}}
+  [data-testid=stMain] [data-testid=stHorizontalBlock]:has([data-testid=stMetric]) {{flex-flow:row wrap; gap:0.5rem}}
+  [data-testid=stMain] [data-testid=stHorizontalBlock]:has([data-testid=stMetric]) > [data-testid=stColumn]
+    {{flex:1 1 calc(50% - 0.5rem); min-width:calc(50% - 0.5rem); width:calc(50% - 0.5rem)}}
+  [data-testid=stMetricValue] {{font-size:1.45rem}}
+}}
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {{font-size:0; visibility:hidden}}
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p::after
+  {{content:"选择文件"; font-size:0.875rem; visibility:visible}}
+[data-testid=stFileUploaderDropzoneInstructions] span {{font-size:0; visibility:hidden}}
+[data-testid=stFileUploaderDropzoneInstructions] span::after
+  {{content:"拖放文件到此处，或点“选择文件”；每个不超过{int(max_upload_mb)}MB"; font-size:0.875rem; visibility:visible}}
+</style>""")
+
+
+def growth(change, pct, basis: str) -> dict:
+    """``st.metric`` keywords for a growth chip, ``+1,694.13元，增长11.14%`` or ``下降2.50%``, with the arrow
+    following the direction and ``basis`` (较上年, 同比) beside it; nothing when unknown."""
+    if pct is None:
+        return {}
+    rate = ("增长" if pct >= 0 else "下降") + fmt(abs(pct), "%")
+    text = rate if change is None else f"{fmt(change, '元', signed=True)}，{rate}"
+    return {"delta": text, "delta_arrow": "up" if pct >= 0 else "down", "delta_description": basis}
+
+
+def figures(items: list[tuple], per_row: int = 4) -> None:
+    """Headline figures in rows of ``per_row`` cards: (label, value) or (label, value, note). A note is a second
+    figure or a basis (金额, 按个数), written under the value: the ↑ chip of ``st.metric`` is kept for changes."""
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, item in zip(cols, items[start:start + per_row]):
+            col.metric(item[0], item[1])
+            if len(item) > 2 and item[2]:
+                col.caption(item[2])
+
+
 def header(title: str) -> None:
     """The page title (which may name the county or township) and the scope line under it."""
     f = filters()
@@ -118,11 +163,30 @@ def empty(what: str) -> None:
     st.info(f"所选时点和范围内没有{what}数据。可在左侧换一个统计时点或乡镇，或到“数据管理”载入相应报表。")
 
 
+# The chart toolbar: download and reset only, with Chinese tips. plotly.js takes a locale's dictionary in the
+# config itself (``locales``), so nothing is fetched; its keys are plotly's own English titles.
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtons": [["toImage", "resetScale2d"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": {"Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片",
+                                         "Reset axes": "还原坐标轴", "Autoscale": "自动缩放",
+                                         "Double-click to zoom back out": "双击还原",
+                                         "Click to enter Colorscale title": "", "Click to enter Colorbar title": ""},
+                          "format": {"decimal": ".", "thousands": ",", "grouping": [3],
+                                     "currency": ["¥", ""], "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+                                     "shortDays": ["日", "一", "二", "三", "四", "五", "六"],
+                                     "months": [f"{m}月" for m in range(1, 13)], "shortMonths": [f"{m}月" for m in range(1, 13)],
+                                     "date": "%Y年%m月%d日"}}},
+}
+
+
 def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
     """A chart card: the figure, its 口径, and downloads of its data (Excel) and picture (PNG, 300 dpi)."""
     ind = entry(fig.layout.meta["indicator"])
     fig = inert_figure(fig)
-    st.plotly_chart(_on_screen(fig), width="stretch", key=f"chart-{key}", config={"displaylogo": False})
+    st.plotly_chart(_on_screen(fig), width="stretch", key=f"chart-{key}", config=CHART_CONFIG)
     st.caption(f"口径：{ind.definition} 来源：{ind.source}。")
     c1, c2, _ = st.columns([1, 1, 4])
     title = fig.layout.title.text.split("<br>")[0]
@@ -194,16 +258,28 @@ def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
+IDENTIFIERS = {"年度", "批次", "序号", "编号", "户编号"}    # numbers that name, not count: no separators
+
+
 def table(df: pd.DataFrame, keep: list[str] | None = None, height: int | None = None, key: str | None = None,
           selectable: bool = False):
-    """A table with Chinese headings: numbers formatted, text inert (see :func:`inert_frame`)."""
+    """A table with Chinese headings and text inert (see :func:`inert_frame`); numbers stay numbers (they sort),
+    right-aligned and drawn by the number rules (:func:`rural.numbers.column_format`): a rate column shows
+    ``73.10%`` under a heading without ``（%）``."""
     d = inert_frame(display(df, keep))
-    config = {}
+    config, names = {}, {}
     for c in d.columns:
-        if pd.api.types.is_float_dtype(d[c]) or (d[c].dtype == object and d[c].map(lambda v: isinstance(v, float)).any()):
-            d[c] = d[c].map(lambda v: "—" if v is None or pd.isna(v) else f"{v:,.2f}")
-        elif pd.api.types.is_integer_dtype(d[c]) and c not in ("年度", "户编号"):
-            config[c] = st.column_config.NumberColumn(c, format="localized")
+        unit = m.group(1) if (m := re.search(r"（([^（）]+)）$", str(c))) else ""
+        col = d[c]
+        if col.dtype == object and col.map(lambda v: v is None or isinstance(v, (int, float))).all() and col.notna().any():
+            col = d[c] = pd.to_numeric(col)
+        if c in IDENTIFIERS or str(c).endswith("编号") or not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+            continue
+        name = c[: -len(unit) - 2] if unit in ("%",) else c
+        names[c] = name
+        config[name] = st.column_config.NumberColumn(name, format=column_format(unit, pd.api.types.is_integer_dtype(col)),
+                                                     alignment="right")
+    d = d.rename(columns=names)
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if selectable else {}
     if height:
         kwargs["height"] = height
@@ -214,13 +290,8 @@ def change_text(item: dict | None) -> str | None:
     """The change of a headline since the compared snapshot (from ``indicators.changes``), as text."""
     if not item or item["change"] is None:
         return None
-    v, unit = item["change"], item["unit"]
-    if unit == "%":
-        return f"{v:+.2f}个百分点"
-    if unit in ("元", "万元"):
-        return f"{v:+,.2f}{unit}"
-    return f"{int(v):+,}{unit}"
+    return fmt(item["change"], item["unit"], signed=True)
 
 
-__all__ = ["Filters", "change_text", "chart", "empty", "engine", "filters", "fmt_int", "fmt_pct", "header", "inert_figure",
+__all__ = ["Filters", "change_text", "chart", "empty", "engine", "figures", "filters", "fmt", "growth", "fmt_int", "fmt_pct", "header", "inert_figure",
            "inert_frame", "md", "meta", "q", "table"]

@@ -10,7 +10,7 @@ f = filters()
 header("汇报材料")
 st.markdown(f"按左侧所选时点和范围生成领导小组会议的汇报材料：**{md(f.place)}**，数据截至**{periods.label(f.as_of)}**"
             + (f"，与**{periods.label(f.compare)}**对比。" if f.compare else "。"))
-st.caption("句子模板在 data/reference/briefing.toml 中，每个指标一句，可修改措辞；数字全部来自看板同一套指标计算。")
+st.caption("汇报材料的句子按指标逐条生成，措辞模板由管理员在参考数据中维护；数字全部来自看板同一套指标计算。")
 
 key = ("pack", f.version, f.as_of, f.township, f.compare)
 if st.button("生成汇报材料", type="primary", key="make_pack"):

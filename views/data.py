@@ -110,7 +110,7 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     choices = {"": "（请选择报表类型）", **service.layout_choices()}
     guess = u.guesses[0][0] if u.guesses else ""
     layout = st.selectbox("这张表是", list(choices), index=list(choices).index(guess), format_func=choices.get,
-                          key=f"map-layout-{i}-{up.file_id}-{u.sheet}")
+                          placeholder="请选择", key=f"map-layout-{i}-{up.file_id}-{u.sheet}")
     if not layout:
         return None
     guessed = dict(next((g for name, g in u.guesses if name == layout), {}))
@@ -123,7 +123,7 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
         pre = by_field.get(name)
         pick = cols[k % 3].selectbox(f"{name}{'（必填）' if required else ''}", options,
                                      index=options.index(pre) if pre in options else 0,
-                                     key=f"map-{i}-{up.file_id}-{u.sheet}-{layout}-{name}")
+                                     placeholder="请选择", key=f"map-{i}-{up.file_id}-{u.sheet}-{layout}-{name}")
         if pick != NONE:
             chosen[pick] = name
     c1, c2 = st.columns(2)
@@ -203,7 +203,7 @@ with tab_up:
         with st.container(border=True):
             st.text(f"{up.name}　{len(data) / 1024:,.1f} KB")
             c1, c2 = st.columns(2)
-            kind = c1.selectbox("报表类型", list(kinds), key=f"kind-{i}-{up.file_id}", format_func=kinds.get)
+            kind = c1.selectbox("报表类型", list(kinds), placeholder="请选择", key=f"kind-{i}-{up.file_id}", format_func=kinds.get)
             period = c2.text_input("统计期（留空则从标题、表头或文件名识别，如 2023-04、2022、2023H1）", key=f"period-{i}-{up.file_id}",
                                    max_chars=20).strip()
             cache_key = ("check", up.file_id, kind, period, version)
@@ -280,6 +280,10 @@ with tab_hist:
         label = dict(zip(hist["批次"], hist["文件"] + " / " + hist["工作表"]))
         for col, action, word, choices in ((c1, "undo", "撤销", active), (c2, "redo", "恢复", undone)):
             with col:
+                if not choices:
+                    st.text(f"{word}批次")
+                    st.caption(f"没有可{word}的批次。")
+                    continue
                 pick = st.selectbox(f"{word}批次", choices, index=None, placeholder=f"选择要{word}的批次",
                                     format_func=lambda b: f"#{b} {label[b]}", key=f"{action}_pick")
                 if st.button(f"{word}……", key=action, disabled=pick is None):
@@ -288,7 +292,7 @@ with tab_hist:
         if pending:
             confirm(*pending)
         with c3:
-            pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}", key="orig_pick")
+            pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}", placeholder="请选择", key="orig_pick")
             row = hist.set_index("批次").loc[pick]
             original = service.archived(row["SHA-256"])
             if original is None:
@@ -303,7 +307,7 @@ with tab_maps:
         st.info("还没有保存的表头映射。")
     else:
         st.dataframe(saved, hide_index=True, width="stretch")
-        pick = st.selectbox("删除映射", saved["编号"].tolist(), key="map_delete_pick",
+        pick = st.selectbox("删除映射", saved["编号"].tolist(), placeholder="请选择", key="map_delete_pick",
                             format_func=lambda m: f"#{m} {saved.set_index('编号').loc[m, '表格']}")
         if st.button("删除", key="map_delete"):
             try:

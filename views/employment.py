@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, md, q, table
+from views._ui import chart, empty, filters, fmt, fmt_int, fmt_pct, header, md, q, table
 from rural import charts, periods
 from rural.labels import STATUS
 from rural.numbers import fmt_wan
@@ -18,7 +18,7 @@ st.markdown(f"统计期：**{periods.label(emp['period'], ytd=True)}**　时序�
 c = st.columns(len(emp["indicators"]))
 for col, i in zip(c, emp["indicators"]):
     col.metric(f"{md(i['name'])}（完成{fmt_pct(i['completion_pct'])}）", f"{fmt_int(i['done'])}人",
-               f"{i['gap_pct']:+.2f}个百分点，{STATUS[i['status']]}", help=f"目标任务{fmt_int(i['target'])}人；与时序进度相比")
+               f"{fmt(i['gap_pct'], '%', signed=True)}，{STATUS[i['status']]}", help=f"目标任务{fmt_int(i['target'])}人；与时序进度相比")
 
 items = pd.DataFrame(emp["indicators"]).rename(columns={"name": "indicator"})
 items["time_progress_pct"] = emp["time_progress_pct"]

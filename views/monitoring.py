@@ -56,14 +56,14 @@ with tab_work:
         table(wt)
 with tab_drill:
     _, _, towns = meta()
-    town = st.selectbox("乡镇", towns, index=towns.index(f.township) if f.township in towns else 0, key="drill_town")
+    town = st.selectbox("乡镇", towns, index=towns.index(f.township) if f.township in towns else 0, placeholder="请选择", key="drill_town")
     villages = q("monitoring_breakdown", "village", township=town)
     st.markdown(f"**{md(town)}各行政村**（点选一行查看该村的监测户）")
     picked = table(villages, key="drill_villages", selectable=True)
     rows = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
     village = villages.iloc[rows[0]]["name"] if rows else None
     village = st.selectbox("行政村", ["（全部）", *villages["name"]], index=0 if village is None else
-                           1 + list(villages["name"]).index(village), key="drill_village")
+                           1 + list(villages["name"]).index(village), placeholder="请选择", key="drill_village")
     hh = q("household_list", None if village == "（全部）" else village, township=town)
     st.markdown(f"**{md(town)}{'' if village == '（全部）' else md(village)}监测户名单**（{len(hh):,}户；不含姓名和证件号码）")
     table(hh, height=400)

@@ -16,10 +16,6 @@ shares, pf = q("project_shares"), q("platform_summary")
 fresh = q("freshness")
 late = [x for x in fresh if x["late"]]
 
-# a report that has not come in is said first: the figures beside it are older than the snapshot
-if late:
-    st.warning(md("；".join(x["text"] for x in late)) + "。相关数字仍为较早的统计期，见下方“数据新旧”。",
-               icon=":material/schedule:")
 
 
 def card(col, label: str, key: str, value_text: str | None = None, help: str = "", good_when_up: bool | None = True) -> None:
@@ -52,6 +48,28 @@ card(c[2], f"{inc.get('year') or ''}年人均纯收入", "per_capita",
 card(c[3], f"{periods.label(inc['latest_period']) if inc.get('latest_period') else '半年'}人均纯收入", "latest_per_capita",
      help=(f"同比增长{fmt(inc['latest_growth_pct'], '%')}" if inc.get("latest_growth_pct") is not None else ""))
 
+# the first screen (a phone's too): the headline figures, then what needs attention, a report that has not come in
+# first — the figures beside it are older than the snapshot
+st.subheader("需要关注的事项")
+if late:
+    st.warning(md("；".join(x["text"] for x in late)) + "。相关数字仍为较早的统计期，见下方“数据新旧”。",
+               icon=":material/schedule:")
+items = q("alerts")
+if not items:
+    st.info("所选时点和范围内没有可判定的事项。")
+for lv in status.levels():
+    group = [a for a in items if a["level"] == lv.key]
+    if not group:
+        continue
+    lines = [f"{status.mark(a['status'])}　**{md(a['item'])}**：{md(a['reason'])}" for a in group]
+    if lv.key == "good":
+        with st.expander(f"{lv.symbol} {lv.name}（{len(group)}项）", expanded=False):
+            for line in lines:
+                st.markdown(line)
+    else:
+        box = st.error if lv.rank == 0 else st.warning
+        box(f"**{lv.symbol} {lv.name}（{len(group)}项）**  \n" + "  \n".join(lines))
+
 if emp["indicators"]:
     st.subheader(f"就业（{periods.label(emp['period'], ytd=True)}，时序进度{fmt(emp['time_progress_pct'], '%')}）")
     c = st.columns(len(emp["indicators"]))
@@ -72,23 +90,6 @@ card(c[1], "统筹整合资金产业类占比", "integrated_share",
 card(c[2], "社会救助发放（今年累计）", "assistance_wan", good_when_up=None)
 card(c[3], "救助平台办结率", "closure_rate_pct",
      help=f"今年受理{fmt(pf.get('received'), '件')}，办结{fmt(pf.get('closed'), '件')}")
-
-st.subheader("需要关注的事项")
-items = q("alerts")
-if not items:
-    st.info("所选时点和范围内没有可判定的事项。")
-for lv in status.levels():
-    group = [a for a in items if a["level"] == lv.key]
-    if not group:
-        continue
-    lines = [f"{status.mark(a['status'])}　**{md(a['item'])}**：{md(a['reason'])}" for a in group]
-    if lv.key == "good":
-        with st.expander(f"{lv.symbol} {lv.name}（{len(group)}项）", expanded=False):
-            for line in lines:
-                st.markdown(line)
-    else:
-        box = st.error if lv.rank == 0 else st.warning
-        box(f"**{lv.symbol} {lv.name}（{len(group)}项）**  \n" + "  \n".join(lines))
 
 if ch["worse"]:
     st.subheader(f"较{periods.label(f.compare)}状态变差的事项")

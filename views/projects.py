@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, q, table
+from views._ui import chart, empty, figures, filters, fmt_int, fmt_pct, header, q, table
 from rural import charts
 from rural.numbers import fmt_wan
 
@@ -15,13 +15,10 @@ if not shares.get("library"):
 for key, name in (("library", "巩固拓展脱贫攻坚成果和乡村振兴项目库"), ("integrated", "财政涉农资金统筹整合规划")):
     s = shares[key]
     st.markdown(f"**{name}**")
-    c = st.columns(5)
-    c[0].metric("项目", f"{fmt_int(s['count'])}个")
-    c[1].metric("总投资", fmt_wan(s["investment_wan"]))
-    c[2].metric("产业类项目", f"{fmt_int(s['industrial_count'])}个")
-    c[3].metric("产业类投资", fmt_wan(s["industrial_investment_wan"]))
-    c[4].metric("产业类投资占比", fmt_pct(s["industrial_share_pct"]),
-                f"按个数 {fmt_pct(s['industrial_count_share_pct'])}", delta_color="off")
+    figures([("项目", f"{fmt_int(s['count'])}个"), ("总投资", fmt_wan(s["investment_wan"])),
+             ("产业类项目", f"{fmt_int(s['industrial_count'])}个"), ("产业类投资", fmt_wan(s["industrial_investment_wan"])),
+             ("产业类投资占比", fmt_pct(s["industrial_share_pct"]), f"按投资额；按项目个数为{fmt_pct(s['industrial_count_share_pct'])}")],
+            per_row=5)
 
 share_rows = pd.DataFrame([{"name": n, **shares[k]} for k, n in (("library", "项目库"), ("integrated", "统筹整合"))])
 chart(charts.project_shares(shares, f.as_of), share_rows, "shares", "产业类项目占比")
