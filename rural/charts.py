@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from rural import periods, status as vocab_status
 from rural.catalogue import entry
+from rural.numbers import fmt
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
@@ -59,7 +60,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _pct(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:.2f}%"
+    return "—" if v is None or pd.isna(v) else fmt(v, "%")
 
 
 # ---------------------------------------------------------------------------- monitoring
@@ -114,7 +115,7 @@ def income_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
         d = df[[periods.kind_of(p) == kind for p in df["period"]]]
         if d.empty:
             continue
-        labels = [f"{v:,.2f}" + (f"<br>同比{g:+.2f}%" if g is not None and not pd.isna(g) else "")
+        labels = [fmt(v, "元") + (f"<br>同比{'增长' if g >= 0 else '下降'}{fmt(abs(g), '%')}" if g is not None and not pd.isna(g) else "")
                   for v, g in zip(d["per_capita"], d["growth_pct"])]
         fig.add_bar(x=[periods.label(p) for p in d["period"]], y=d["per_capita"], name=name, marker_color=color,
                     text=labels, textposition="outside")
@@ -126,9 +127,9 @@ def income_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
 def income_by_township(df: pd.DataFrame, county_value: float | None, as_of: str | None) -> go.Figure:
     d = df.sort_values("per_capita")
     fig = go.Figure(go.Scatter(x=d["per_capita"], y=d["name"], mode="markers+text", marker={"size": 14, "color": BLUE},
-                               text=[f"{v:,.2f}" for v in d["per_capita"]], textposition="middle right"))
+                               text=[fmt(v, "元") for v in d["per_capita"]], textposition="middle right"))
     if county_value:
-        fig.add_vline(x=county_value, line_dash="dash", line_color=VERMILLION, annotation_text=f"全县 {county_value:,.2f}元",
+        fig.add_vline(x=county_value, line_dash="dash", line_color=VERMILLION, annotation_text=f"全县 {fmt(county_value, '元')}",
                       annotation_position="top left")
     lo, hi = float(d["per_capita"].min()), float(d["per_capita"].max())
     pad = max((hi - lo) * 0.25, 100)
@@ -168,16 +169,18 @@ def project_shares(shares: dict, as_of: str | None) -> go.Figure:
                 text=[_pct(shares[k]["industrial_count_share_pct"]) for k, _ in sets], textposition="outside")
     ref = shares.get("reference_pct")
     if ref is not None:
-        fig.add_hline(y=ref, line_dash="dash", line_color=VERMILLION, annotation_text=f"政策参考线 {ref:g}%",
-                      annotation_position="top left")
+        # the line's words stand in the right margin, where no bar or bar label can be under them
+        fig.add_hline(y=ref, line_dash="dash", line_color=VERMILLION)
+        fig.add_annotation(xref="paper", x=1, xanchor="left", y=ref, yanchor="middle", showarrow=False,
+                           text=f"参考线<br>{fmt(ref, '%')}", font={"color": VERMILLION}, align="left")
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="产业类占比（%）", range=[0, 105])
-    return _frame(fig, "industrial_share", "产业类项目占比", as_of, "%")
+    return _frame(fig, "industrial_share", "产业类项目占比", as_of, "%").update_layout(margin_r=100)
 
 
 def projects_by_category(df: pd.DataFrame, title: str, as_of: str | None) -> go.Figure:
     fig = go.Figure(go.Bar(x=df["category"], y=df["investment_wan"], marker_color=SERIES[: len(df)],
-                           text=[f"{v:,.2f}万元<br>{n}个" for v, n in zip(df["investment_wan"], df["count"])],
+                           text=[f"{fmt(v, '万元')}<br>{fmt(n, '个')}" for v, n in zip(df["investment_wan"], df["count"])],
                            textposition="outside"))
     fig.update_yaxes(title="投资额（万元）", tickformat=",.0f")
     return _frame(fig, "industrial_share", title, as_of, "万元、个")
@@ -185,20 +188,17 @@ def projects_by_category(df: pd.DataFrame, title: str, as_of: str | None) -> go.
 
 # ---------------------------------------------------------------------------- assistance
 def assistance_by_type(types: list[dict], as_of: str | None) -> go.Figure:
+    """Amounts by type; each bar is labelled with its amount and its person-times (one axis, nothing to collide)."""
     names = [t["name"] for t in types]
     fig = go.Figure()
     fig.add_bar(x=names, y=[t["amount_wan"] for t in types], name="金额（万元）", marker_color=BLUE,
-                text=[f"{t['amount_wan']:,.2f}万元" for t in types], textposition="outside")
-    fig.add_scatter(x=names, y=[t["person_times"] for t in types], name="人次", yaxis="y2", mode="markers+text",
-                    marker={"symbol": "diamond", "size": 12, "color": ORANGE},
-                    text=[f"{t['person_times']:,}人次" for t in types], textposition="top center")
+                text=[f"{fmt(t['amount_wan'], '万元')}<br>{fmt(t['person_times'], '人次')}" for t in types],
+                textposition="outside", customdata=[[t["person_times"]] for t in types],
+                hovertemplate="%{x}：%{y:,.2f}万元，%{customdata[0]:,d}人次<extra></extra>")
     top_amount = max([t["amount_wan"] or 0 for t in types] + [1])
-    top_times = max([t["person_times"] or 0 for t in types] + [1])
-    # counts and amounts start at zero, with room above for the labels (never a negative axis)
-    fig.update_layout(yaxis={"title": "金额（万元）", "tickformat": ",.0f", "range": [0, top_amount * 1.2]},
-                      yaxis2={"title": "人次", "overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d",
-                              "range": [0, top_times * 1.25]})
-    return _frame(fig, "assistance", "社会救助发放情况", as_of, "万元、人次")
+    # amounts start at zero, with room above for the two-line labels (never a negative axis)
+    fig.update_layout(showlegend=False, yaxis={"title": "金额（万元）", "tickformat": ",.0f", "range": [0, top_amount * 1.25]})
+    return _frame(fig, "assistance", "社会救助发放情况", as_of, "万元（柱上标注人次）")
 
 
 def assistance_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
@@ -219,7 +219,7 @@ def assistance_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
 
 def platform(pf: dict, as_of: str | None) -> go.Figure:
     fig = go.Figure(go.Bar(x=["受理", "办结"], y=[pf["received"], pf["closed"]], marker_color=[BLUE, GREEN],
-                           text=[f"{pf['received']:,}件", f"{pf['closed']:,}件"], textposition="outside"))
+                           text=[fmt(pf['received'], '件'), fmt(pf['closed'], '件')], textposition="outside"))
     fig.add_annotation(x=1, y=pf["closed"] or 0, text=f"办结率 {_pct(pf['closure_rate_pct'])}", showarrow=False, yshift=40,
                        font={"size": 16, "color": VERMILLION})
     fig.update_yaxes(title="件数（件）", tickformat=",d", rangemode="nonnegative")
@@ -230,7 +230,7 @@ def platform(pf: dict, as_of: str | None) -> go.Figure:
 def industry_items(ind: dict, as_of: str | None) -> go.Figure:
     items = ind["items"]
     fig = go.Figure(go.Bar(x=[i["name"] for i in items], y=[i["area_mu"] for i in items], marker_color=GREEN,
-                           text=[f"{i['area_mu']:,}亩" for i in items], textposition="outside"))
+                           text=[fmt(i['area_mu'], '亩') for i in items], textposition="outside"))
     fig.update_yaxes(title="面积（亩）", tickformat=",d", rangemode="nonnegative")
     return _frame(fig, "industry", "产业发展面积", as_of, "亩")
 

@@ -37,7 +37,7 @@ def test_income_trend_plots_series(sample_engine):
     fig = charts.income_trend(df, "2023-06")
     years, halves = fig.data
     assert list(years.y) == [14762.57, 16890.43] and list(halves.y) == [7986.54, 9402.56]
-    assert "同比+14.41%" in years.text[1] and "同比+17.73%" in halves.text[1]
+    assert "同比增长14.41%" in years.text[1] and "同比增长17.73%" in halves.text[1]
 
 
 def test_project_shares_with_reference_line(sample_engine):
@@ -51,7 +51,9 @@ def test_assistance_and_platform(sample_engine):
     asst = ind.assistance_by_type(sample_engine, S)
     fig = charts.assistance_by_type(asst["types"], "2023-06")
     assert list(fig.data[0].y) == [29.28, 946.14, 334.38, 31.42, 163.28]
-    assert list(fig.data[1].y) == [658, 34575, 3252, 656, 19952]
+    assert list(fig.data[0].text) == ["29.28万元<br>658人次", "946.14万元<br>34,575人次", "334.38万元<br>3,252人次",
+                                      "31.42万元<br>656人次", "163.28万元<br>19,952人次"]
+    assert fig.layout.yaxis.range[0] == 0 and len(fig.data) == 1   # one axis from zero: nothing to cross
     pf = ind.platform_summary(sample_engine, S)
     fig = charts.platform(pf, "2023-06")
     assert list(fig.data[0].y) == [427, 399]
