@@ -174,7 +174,7 @@ def test_walk_every_page(chromium, server, sample_db, size):
                 strings += hover_every_chart_toolbar(pg)
                 modebar = pg.locator('[data-testid="stPlotlyChart"]:visible .modebar-btn')
                 kinds = {modebar.nth(k).get_attribute("data-title") for k in range(modebar.count())}
-                if kinds - {"下载图片（PNG）", "还原坐标轴"}:
+                if kinds - {"保存当前视图为图片", "还原坐标轴"}:
                     problems.append(f"{title}: chart toolbar holds {sorted(kinds)}")
             if path == "data":   # the uploader's own words, and an empty choice list
                 strings += [["text", pg.locator('[data-testid="stFileUploaderDropzone"]').inner_text()]]
@@ -195,7 +195,7 @@ def test_phone_first_screen(chromium, server):
         settle(pg)
         sidebar = pg.locator('[data-testid="stSidebar"]')
         box = sidebar.bounding_box()
-        assert sidebar.get_attribute("aria-expanded") == "false" or box is None or box["x"] + box["width"] <= 1, box
+        assert sidebar.get_attribute("data-collapsed") == "true" and (box is None or box["x"] + box["width"] <= 1), box
         _, h = SIZES["phone"]
         metrics = pg.locator('[data-testid="stMetric"]')
         assert metrics.count() >= 4

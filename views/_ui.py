@@ -170,7 +170,7 @@ CHART_CONFIG = {
     "modeBarButtons": [["toImage", "resetScale2d"]],
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "locale": "zh-CN",
-    "locales": {"zh-CN": {"dictionary": {"Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片",
+    "locales": {"zh-CN": {"dictionary": {"Download plot as a PNG": "保存当前视图为图片", "Download plot": "保存当前视图为图片",
                                          "Reset axes": "还原坐标轴", "Autoscale": "自动缩放",
                                          "Double-click to zoom back out": "双击还原",
                                          "Click to enter Colorscale title": "", "Click to enter Colorbar title": ""},
