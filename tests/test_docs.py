@@ -32,10 +32,10 @@ def test_every_cli_command_is_documented():
 
 def test_every_page_is_documented():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    pages = re.findall(r'st\.Page\("views/\w+\.py", title="([^"]+)", url_path="(\w+)"', app)
+    pages = re.findall(r'st\.Page\("views/\w+\.py", title="([^"]+)", url_path="(\w+)"(, default=True)?', app)
     assert len(pages) >= 9
-    for title, url in pages:
-        assert f"| {title} | `/{url}` |" in README, title
+    for title, url, default in pages:
+        assert f"| {title} | `/{'' if default else url}` |" in README, title
 
 
 def test_formats_doc_is_generated_from_the_reference_data():
