@@ -219,6 +219,67 @@ class ColumnMapping(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+
+# ------------------------------------------------------------------ accounts, sessions, audit log
+# Nothing personal in any of these: an account is known by its name (a login such as ``clerk`` or
+# ``longchuan-01``), a session by a random id, an audit row by who did what to which batch or file.
+class Account(Base):
+    """One user of the dashboard (rural.auth). ``password_hash`` (Argon2id) is None for an account that
+    signs in only through the county's identity provider; ``county`` None means every county,
+    ``township`` None county-wide."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))
+    county: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    township: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)   # UTC
+    created_at: Mapped[datetime] = mapped_column(DateTime)                          # UTC
+    updated_at: Mapped[datetime] = mapped_column(DateTime)                          # UTC
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
+
+
+class AuthSession(Base):
+    """A signed-in session: the token the browser keeps is ``<id>.<HMAC of id>`` (rural.auth)."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)    # secrets.token_urlsafe(32)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.name"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)            # UTC
+    expires_at: Mapped[datetime] = mapped_column(DateTime)           # UTC
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which object, in which scope, with which outcome (rural.audit)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)                   # UTC
+    account: Mapped[str | None] = mapped_column(String(60), nullable=True)   # None: not signed in
+    role: Mapped[str] = mapped_column(String(20), default="")
+    action: Mapped[str] = mapped_column(String(30))
+    object: Mapped[str] = mapped_column(String(255), default="")
+    scope: Mapped[str] = mapped_column(String(100), default="")
+    outcome: Mapped[str] = mapped_column(String(20), default="成功")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_audit_at", "at"), Index("ix_audit_account", "account", "at"),
+                      Index("ix_audit_action", "action", "at"))
+
+
+class Meta(Base):
+    """Small facts about the database itself, e.g. ``sample``: this is the bundled sample (rural.keys)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
 FACT_TABLES = {
     "monitoring": MonitoredHousehold.__table__,
     "income": IncomeRecord.__table__,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from rural import keys
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = ROOT / "data" / "rural.db"
 
@@ -52,10 +54,25 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Auth:
+    """Sign-in (``[auth]`` in settings.toml): the way, the session length, the lockout, the OIDC claims."""
+
+    mode: str = "local"                 # "local": accounts and passwords in the database; "oidc": the identity provider
+    session_hours: float = 8.0          # a session lasts this long (a reload or a bookmark keeps it)
+    max_failures: int = 5               # consecutive wrong passwords before the account is locked
+    lock_minutes: float = 15.0          # for this long
+    role_claim: str = "rural_role"      # the OIDC claims holding the role, county and township
+    county_claim: str = "rural_county"
+    township_claim: str = "rural_township"
+    oidc_metadata_url: str = ""         # the provider's /.well-known/openid-configuration (or RURAL_OIDC_METADATA_URL)
+    oidc_client_id: str = ""            # this dashboard's client id there (or RURAL_OIDC_CLIENT_ID); its secret never here
+    oidc_redirect_uri: str = ""         # https://<this server>/oauth2callback (or RURAL_OIDC_REDIRECT_URI)
+
+
+@dataclass(frozen=True)
 class Settings:
     income_bands: tuple[int, ...] = (7000, 10000)
     industrial_categories: tuple[str, ...] = ("产业发展类",)
-    hash_key: str = ""
     max_upload_mb: int = 200
     townships: tuple[TownshipRef, ...] = field(default_factory=tuple)
     limits: "Limits" = field(default_factory=lambda: Limits())
@@ -63,6 +80,13 @@ class Settings:
     thousands_separators: bool = False        # [briefing]: one number style in the pack's text and tables
     change_threshold_points: float = 0.5      # [briefing]: a rate's change worth a sentence (percentage points)
     change_threshold_relative_pct: float = 1.0   # [briefing]: any other figure's (relative, %)
+    auth: Auth = field(default_factory=lambda: Auth())
+
+    @property
+    def hash_key(self) -> str:
+        """The household hash key, read now from rural.keys (environment or keys file; the public sample key
+        otherwise, which rural.keys.check_keys allows on the sample database only); never from a tracked file."""
+        return keys.hash_key()
 
     def counties(self) -> list[str]:
         return list(dict.fromkeys(t.county for t in self.townships))
@@ -97,11 +121,13 @@ def _load(directory: str) -> Settings:
                     "township_lag_pct"} & {k for section in raw.values() if isinstance(section, dict) for k in section})
     if moved:
         raise ValueError(f"settings.toml 中的 {'、'.join(moved)} 已移到 status.toml 的 [thresholds]（状态用语和判定阈值只在一处定义）")
-    key = os.environ.get("RURAL_HASH_KEY") or raw.get("privacy", {}).get("hash_key", "")
+    if "hash_key" in raw.get("privacy", {}):
+        raise ValueError("settings.toml 的 [privacy] hash_key 已不再使用：密钥不能放在设置文件里。请把它移到环境变量 "
+                         "RURAL_HASH_KEY 或密钥文件（python -m rural keys init 生成，再把其中的 hash_key 改成原来的值，"
+                         "已载入数据的户编码才对得上），然后从 settings.toml 删除这一行")
     return Settings(
         income_bands=tuple(int(b) for b in inc.get("bands", (7000, 10000))),
         industrial_categories=tuple(proj.get("industrial_categories", ("产业发展类",))),
-        hash_key=key,
         max_upload_mb=int(raw.get("upload", {}).get("max_upload_mb", 200)),
         townships=_read_townships(d / "townships.csv"),
         limits=_limits(raw),
@@ -109,7 +135,22 @@ def _load(directory: str) -> Settings:
         thousands_separators=bool(raw.get("briefing", {}).get("thousands_separators", False)),
         change_threshold_points=float(raw.get("briefing", {}).get("change_threshold_points", 0.5)),
         change_threshold_relative_pct=float(raw.get("briefing", {}).get("change_threshold_relative_pct", 1.0)),
+        auth=_auth(raw),
     )
+
+
+def _auth(raw: dict) -> Auth:
+    given = dict(raw.get("auth", {}))
+    kinds = {f.name: f.type for f in Auth.__dataclass_fields__.values()}
+    unknown = set(given) - set(kinds)
+    if unknown:
+        raise ValueError(f"settings.toml 的 [auth] 中有未知的设置：{'、'.join(sorted(unknown))}")
+    auth = Auth(**{k: {"float": float, "int": int}.get(kinds[k], str)(v) for k, v in given.items()})
+    if auth.mode not in ("local", "oidc"):
+        raise ValueError(f"settings.toml 的 [auth] mode 应为 \"local\"（本地账号）或 \"oidc\"（统一身份认证），而不是 {auth.mode!r}")
+    if auth.session_hours <= 0 or auth.max_failures < 1 or auth.lock_minutes <= 0:
+        raise ValueError("settings.toml 的 [auth] 中 session_hours、lock_minutes 须大于0，max_failures 至少为1")
+    return auth
 
 
 def _limits(raw: dict) -> Limits:

@@ -7,11 +7,11 @@ import hmac
 import io
 import re
 import sqlite3
-import tomllib
 
 import pytest
 
-from tests.conftest import ROOT, id_number, run_cli, write_xlsx
+from rural.keys import SAMPLE_HASH_KEY
+from tests.conftest import id_number, run_cli, write_xlsx
 
 PERSONAL_COLUMNS = {"姓名", "户主姓名", "户主", "证件号码", "身份证号码", "户主证件号码", "申请人"}
 ID_COLUMNS = {"证件号码", "身份证号码", "户主证件号码"}
@@ -245,18 +245,25 @@ def _is_hmac(stored: str, secret: str, id_no: str) -> bool:
 
 
 def test_household_key_is_a_keyed_hash(tmp_path):
-    one = _keys(tmp_path, "one", {"RURAL_HASH_KEY": "key-one"})
-    again = _keys(tmp_path, "again", {"RURAL_HASH_KEY": "key-one"})
-    two = _keys(tmp_path, "two", {"RURAL_HASH_KEY": "key-two"})
+    one = _keys(tmp_path, "one", {"RURAL_HASH_KEY": "key-one-long-enough"})
+    again = _keys(tmp_path, "again", {"RURAL_HASH_KEY": "key-one-long-enough"})
+    two = _keys(tmp_path, "two", {"RURAL_HASH_KEY": "key-two-long-enough"})
     assert len(set(one)) == 3
     assert one == again                              # stable: the same household gets the same key
     assert not set(one) & set(two)                   # another secret, other keys
-    for keys, secret in ((one, "key-one"), (two, "key-two")):
+    for keys, secret in ((one, "key-one-long-enough"), (two, "key-two-long-enough")):
         for stored, id_no in zip(keys, IDS):
             assert id_no not in stored and id_no[6:14] not in stored
             assert _is_hmac(stored, secret, id_no), (stored, secret)
-    # without the variable, the reference settings' key applies
-    default = tomllib.loads((ROOT / "data" / "reference" / "settings.toml").read_text(encoding="utf-8"))["privacy"]["hash_key"]
-    fallback = _keys(tmp_path, "default", {"RURAL_HASH_KEY": ""})
-    assert all(_is_hmac(s, default, i) for s, i in zip(fallback, IDS))
+    # without the variable or a keys file, a first run writes fresh keys (0600, outside the repository) and keys
+    # the households with them: never the public sample key, which only the marked sample database may use
+    keys_file = tmp_path / "first-run-keys.toml"
+    fallback = _keys(tmp_path, "default", {"RURAL_HASH_KEY": "", "RURAL_ARCHIVE_SECRET": "", "RURAL_SESSION_SECRET": "",
+                                           "RURAL_KEYS_FILE": str(keys_file)})
+    import tomllib
+
+    generated = tomllib.loads(keys_file.read_text(encoding="utf-8"))["hash_key"]
+    assert oct(keys_file.stat().st_mode & 0o777) == "0o600"
+    assert all(_is_hmac(s, generated, i) for s, i in zip(fallback, IDS))
+    assert not any(_is_hmac(s, SAMPLE_HASH_KEY, i) for s, i in zip(fallback, IDS))
     assert not set(fallback) & set(one)
