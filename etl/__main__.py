@@ -127,34 +127,42 @@ def _load_one(engine, path, args, progress, columns_map):
     from etl.errors import Problem
     from etl.pipeline import FileResult, load_file
 
+    from etl.service import audit_load
+
     try:
-        return load_file(engine, path, kind=args.kind, period=args.period, progress=progress, columns_map=columns_map or None)
+        result = load_file(engine, path, kind=args.kind, period=args.period, progress=progress, columns_map=columns_map or None)
     except Exception as exc:  # a bug or a database error: report it as this file's failure, never a traceback
         if os.environ.get("RURAL_DEBUG"):
             raise
         p = Problem(f"载入时出错（{type(exc).__name__}），数据库未作改动", file=Path(path).name,
                     hint="请重试；如仍出错，请设置 RURAL_DEBUG=1 查看详细信息并报告")
-        return FileResult(Path(path).name, "failed", p.text(), problems=[p])
+        result = FileResult(Path(path).name, "failed", p.text(), problems=[p])
+    audit_load(engine, None, result)      # the audit log: loaded (or not) by the command line
+    return result
 
 
 def _save_cli_mapping(engine, plan, columns_map) -> int | None:
     """After a load with --map: save the mapping for each header it was used on."""
     from etl import mappings
+    from rural import access
 
     saved = None
     for sp in plan.sheets:
         if sp.header:
             saved = mappings.save(engine, sp.header, sp.layout, columns_map, example_file=plan.file)
+            access.audit(engine, None, "mapping_saved", f"表头映射 #{saved}", detail=f"{plan.file} / {sp.sheet}")
     return saved
 
 
 def cmd_mappings(args, console: Console) -> int:
     from etl import mappings
+    from rural import access
     from rural.db import make_engine
 
     engine = make_engine(args.db)
     if args.delete is not None:
         ok = mappings.remove(engine, args.delete)
+        access.audit(engine, None, "mapping_deleted", f"表头映射 #{args.delete}", outcome="成功" if ok else "失败")
         console.print(f"已删除表头映射 #{args.delete}" if ok else f"没有表头映射 #{args.delete}", highlight=False)
         return 0 if ok else 1
     df = mappings.table(engine)
@@ -220,6 +228,15 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     probe = Console()
     console = Console(width=probe.width if probe.is_terminal else 200)
+    if args.command in ("load", "undo", "redo", "mappings"):
+        from rural import keys
+        from rural.db import make_engine
+
+        try:
+            keys.check_keys(make_engine(args.db), first_run=args.command == "load")   # the first load may make the keys
+        except keys.KeyProblem as exc:
+            console.print(f"[red]{escape(exc.text)}[/red]", highlight=False, soft_wrap=True)
+            return 2
     try:
         return {"sample": cmd_sample, "load": cmd_load, "batches": cmd_batches, "undo": cmd_undo_redo,
                 "redo": cmd_undo_redo, "mappings": cmd_mappings, "formats": cmd_formats}[args.command](args, console)

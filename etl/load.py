@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 CHUNK = 50_000
 Progress = Callable[[str, int, int], None]
+Check = Callable[[Connection, dict, list[int]], None]    # undo / redo: may it be done? (raises when not)
 COUNTY_WIDE = "全县"
 STATUS_LABEL = {BATCH_ACTIVE: "有效", BATCH_SUPERSEDED: "已被替代", BATCH_UNDONE: "已撤销"}
 
@@ -302,10 +303,14 @@ def _batch(conn, batch_id: int, status: str, may: str):
     return row
 
 
-def undo(engine: Engine, batch_id: int) -> str:
-    """Undo an active batch: it becomes 'undone' and the batch it had superseded is active again."""
+def undo(engine: Engine, batch_id: int, check: Check | None = None) -> str:
+    """Undo an active batch: it becomes 'undone' and the batch it had superseded is active again. ``check``
+    (conn, the batch, the batches it brings back) runs inside the transaction, before it commits: raising
+    there leaves everything as it was."""
     with write_transaction(engine) as conn:
         row, back = undo_on(conn, batch_id)
+        if check:
+            check(conn, dict(row), list(back))
     restored = f"，恢复批次 #{'、#'.join(map(str, back))}" if back else ""
     return f"已撤销批次 #{batch_id}（{row['file_name']}，{KIND_LABEL.get(row['kind'], row['kind'])}，" \
            f"{periods.label(row['period'])}）{restored}"
@@ -322,10 +327,13 @@ def undo_on(conn: Connection, batch_id: int) -> tuple[dict, list[int]]:
     return dict(row), list(back)
 
 
-def redo(engine: Engine, batch_id: int) -> str:
-    """Make an undone batch active again; the batch active for its kind, period and scope is superseded."""
+def redo(engine: Engine, batch_id: int, check: Check | None = None) -> str:
+    """Make an undone batch active again; the batch active for its kind, period and scope is superseded.
+    ``check`` as for :func:`undo` (with the batches it supersedes)."""
     with write_transaction(engine) as conn:
         row, current = redo_on(conn, batch_id)
+        if check:
+            check(conn, dict(row), list(current))
     replaced = f"，替代批次 #{'、#'.join(map(str, current))}" if current else ""
     return f"已恢复批次 #{batch_id}（{row['file_name']}）{replaced}"
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 from sqlalchemy import select
@@ -750,8 +751,9 @@ def _no_duplicate_sheets(plans: list[SheetPlan], file: str) -> None:
 # ------------------------------------------------------------------------------------ loading
 def load_file(engine: Engine, path: Path, kind: str | None = None, period: str | None = None,
               progress: Progress | None = None, data: bytes | None = None,
-              columns_map: dict[str, str] | None = None) -> FileResult:
-    """Load one file; never raises for bad input: the result says what happened."""
+              columns_map: dict[str, str] | None = None, allow: Callable[[FilePlan], None] | None = None) -> FileResult:
+    """Load one file; never raises for bad input: the result says what happened. ``allow`` sees the checked
+    plan before anything is written and raises when whoever loads may not (its exception is not caught)."""
     path = Path(path)
     try:
         data = path.read_bytes() if data is None else data
@@ -764,6 +766,8 @@ def load_file(engine: Engine, path: Path, kind: str | None = None, period: str |
         if same and not (kind or period or columns_map):
             return unchanged
         plan = plan_file(engine, path, data, kind, period, columns_map=columns_map)
+        if allow:
+            allow(plan)
         if same and {(p.kind, p.period, p.scope) for p in plan.sheets} == _batch_keys(engine, same):
             return unchanged
         batches = write_plan(engine, plan, progress)

@@ -3,10 +3,15 @@ archive its original bytes (encrypted), undo and redo batches, blank templates.
 
 Plain Python: no Streamlit here. Uploads are handled in memory; nothing is written to a
 temporary file, and nothing in an upload is executed or rendered as HTML.
+
+Who may do what is checked here, below the page (``rural.access``): every function that checks, loads,
+undoes, redoes, saves or deletes a mapping, or hands out an original takes the ``principal`` doing it
+(None: the command line, full rights) and records the action in the audit log. A township clerk's file
+must be their township's (the scope detected from its rows), and so must every batch an undo or a redo
+touches (the batch, and the batches it brings back or supersedes).
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from dataclasses import dataclass, field
@@ -26,8 +31,10 @@ from etl.pipeline import (
 )
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL
-from etl.load import STATUS_LABEL, Progress, Unchanged, batch_row, redo, redo_on, undo, undo_on, what_if, write_plan_on  # noqa: F401
-from rural import indicators as ind, periods
+from etl import load as loader
+from etl.load import STATUS_LABEL, Progress, Unchanged, batch_row, redo_on, undo_on, what_if, write_plan_on  # noqa: F401
+from rural import access, indicators as ind, periods
+from rural.access import Denied, Principal
 from rural.db import BATCH_ACTIVE, LoadBatch
 from rural.settings import ROOT, get_settings
 
@@ -77,6 +84,7 @@ class UploadCheck:
     new_townships: dict[str, str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
     effect: "Effect | None" = None          # what the load would change in the headline figures
+    refused: str = ""                       # why whoever checks it may not load it (their scope), if so
 
     @property
     def ok(self) -> bool:
@@ -100,10 +108,44 @@ def check_limits(name: str, data: bytes) -> list[Problem]:
     return []
 
 
+def _who(principal: Principal | None) -> Principal:
+    return principal or access.COMMAND_LINE
+
+
+def _require_plan(who: Principal, action: str, plan) -> None:
+    """:class:`Denied` unless ``who`` may ``action`` every sheet of the plan: its county, each sheet's scope."""
+    for sp in plan.sheets:
+        access.require_batch(who, action, plan.county, sp.scope,
+                             f"文件“{plan.file}”的工作表“{sp.sheet}”（{sp.label}，{periods.kind_label(sp.kind, sp.period)}）")
+
+
+def _check_scope(check: "UploadCheck") -> str:
+    return access.scope_text(check.county, "、".join(dict.fromkeys(sc.scope for sc in check.sheets)))
+
+
 def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = None, period: str | None = None,
-                   preview_rows: int = 50, columns_map: dict[str, str] | None = None) -> UploadCheck:
+                   preview_rows: int = 50, columns_map: dict[str, str] | None = None, *,
+                   principal: Principal | None = None) -> UploadCheck:
     """Everything the page shows before a load: detected kind, period and scope, what it replaces, a preview,
-    problems; for a sheet no layout fits, its columns and the closest layouts (for the clerk's mapping)."""
+    problems; for a sheet no layout fits, its columns and the closest layouts (for the clerk's mapping).
+
+    ``principal`` must be allowed to upload (:class:`Denied` otherwise); a file outside their scope (a county-wide
+    roster checked by a township clerk) comes back refused: its sheets named, no rows shown, the reason as its error."""
+    who = _who(principal)
+    try:
+        access.require(who, "upload")
+    except Denied:
+        access.audit(engine, who, "upload_checked", Path(name).name, outcome="拒绝")
+        raise
+    check = _inspect(engine, who, name, data, kind, period, preview_rows, columns_map)
+    access.audit(engine, who, "upload_checked", check.name, outcome="拒绝" if check.refused else "成功" if check.ok else "失败",
+                 scope=_check_scope(check),
+                 detail="；".join(f"{sc.label}（{periods.kind_label(sc.kind, sc.period)}）" for sc in check.sheets))
+    return check
+
+
+def _inspect(engine: Engine, who: Principal, name: str, data: bytes, kind: str | None, period: str | None,
+             preview_rows: int = 50, columns_map: dict[str, str] | None = None) -> UploadCheck:
     check = UploadCheck(Path(name).name, len(data), sha256_of(data))
     check.errors = check_limits(check.name, data)
     if check.errors:
@@ -115,6 +157,14 @@ def inspect_upload(engine: Engine, name: str, data: bytes, kind: str | None = No
         check.errors = exc.problems
         if not columns_map:
             check.unplaced = unplaced_sheets(check.name, data, kind)
+        return check
+    check.county = plan.county
+    try:
+        _require_plan(who, "upload", plan)
+    except Denied as exc:     # what the file is, but none of its rows, what it would replace or change
+        check.refused, check.errors = exc.text, [Problem(exc.text, file=check.name)]
+        check.sheets = [SheetCheck(sp.sheet, sp.kind, sp.label, sp.period, sp.scope, sp.rows_read, len(sp.facts), [],
+                                   preview(sp.facts, 0), {}) for sp in plan.sheets]
         return check
     check.warnings = plan.warnings
     check.skipped_sheets = plan.skipped_sheets
@@ -157,27 +207,47 @@ def _effect(engine: Engine, county: str, as_of: str, change, file: str = "") -> 
     return effect
 
 
-def undo_effect(engine: Engine, batch_id: int) -> tuple[dict, list[int], Effect]:
-    """What undoing ``batch_id`` would do: (the batch, the batches it brings back, the changed figures)."""
-    return _action_effect(engine, batch_id, undo_on)
+def undo_effect(engine: Engine, batch_id: int, *, principal: Principal | None = None) -> tuple[dict, list[int], Effect]:
+    """What undoing ``batch_id`` would do: (the batch, the batches it brings back, the changed figures).
+    :class:`Denied` when ``principal`` may not undo it."""
+    return _action_effect(engine, batch_id, undo_on, _who(principal), "undo")
 
 
-def redo_effect(engine: Engine, batch_id: int) -> tuple[dict, list[int], Effect]:
-    """What restoring ``batch_id`` would do: (the batch, the batches it supersedes, the changed figures)."""
-    return _action_effect(engine, batch_id, redo_on)
+def redo_effect(engine: Engine, batch_id: int, *, principal: Principal | None = None) -> tuple[dict, list[int], Effect]:
+    """What restoring ``batch_id`` would do: (the batch, the batches it supersedes, the changed figures).
+    :class:`Denied` when ``principal`` may not restore it."""
+    return _action_effect(engine, batch_id, redo_on, _who(principal), "redo")
 
 
-def _action_effect(engine: Engine, batch_id: int, action) -> tuple[dict, list[int], Effect]:
+def _action_effect(engine: Engine, batch_id: int, action, who: Principal, name: str) -> tuple[dict, list[int], Effect]:
+    access.require(who, name)
     row = batch_row(engine, batch_id)
     if row is None:
         raise LoadError(Problem(f"没有批次 #{batch_id}"))
+    _require_rows(who, name, [row])
     others: list[int] = []
 
     def change(conn):
-        others.extend(action(conn, batch_id)[1])
+        got = action(conn, batch_id)[1]
+        _require_batches(conn, who, name, got)
+        others.extend(got)
 
     effect = _effect(engine, row["county"], periods.effective_month(row["kind"], row["period"]), change)
     return row, others, effect
+
+
+def _require_rows(who: Principal, action: str, rows) -> None:
+    for r in rows:
+        access.require_batch(who, action, r["county"], r["scope"], f"批次 #{r['id']}（{r['file_name']}）")
+
+
+def _require_batches(conn, who: Principal, action: str, ids: list[int]) -> None:
+    """:class:`Denied` unless ``who`` may ``action`` every batch in ``ids`` (read on ``conn``)."""
+    if not ids:
+        return
+    b = LoadBatch.__table__
+    rows = conn.execute(select(b.c.id, b.c.county, b.c.scope, b.c.file_name).where(b.c.id.in_(ids))).mappings().all()
+    _require_rows(who, action, rows)
 
 
 def replaced_batches(engine: Engine, county: str, kind: str, period: str, scope: str) -> list[dict]:
@@ -258,20 +328,43 @@ def mapping_table(engine: Engine) -> pd.DataFrame:
     return mappings.table(engine)
 
 
-def remove_mapping(engine: Engine, mapping_id: int) -> bool:
-    return mappings.remove(engine, mapping_id)
+def remove_mapping(engine: Engine, mapping_id: int, *, principal: Principal | None = None) -> bool:
+    """Delete a saved mapping: an admin's (``mappings``) task."""
+    who = _who(principal)
+    try:
+        access.require(who, "mappings")
+    except Denied:
+        access.audit(engine, who, "mapping_deleted", f"表头映射 #{mapping_id}", outcome="拒绝")
+        raise
+    done = mappings.remove(engine, mapping_id)
+    access.audit(engine, who, "mapping_deleted", f"表头映射 #{mapping_id}", outcome="成功" if done else "失败")
+    return done
 
 
-def save_mapping(engine: Engine, name: str, data: bytes, sheet: str, layout: str, fields: dict[str, str]) -> int:
+def save_mapping(engine: Engine, name: str, data: bytes, sheet: str, layout: str, fields: dict[str, str], *,
+                 principal: Principal | None = None) -> int:
     """Save a clerk's mapping for a sheet of an upload (by its header signature); the mapping must make the
-    sheet load (checked first), so a saved mapping is never a broken one."""
-    for u in unplaced_sheets(name, data, None):
-        if u.sheet == sheet:
-            check = inspect_upload(engine, name, data, layout, None, columns_map=fields)
-            if check.errors:
-                raise LoadError(check.errors)
-            return mappings.save(engine, u.columns, layout, fields, example_file=Path(name).name)
-    raise LoadError(Problem(f"工作表“{sheet}”没有可保存的表头", file=Path(name).name))
+    sheet load (checked first), so a saved mapping is never a broken one. Whoever may upload the file may save
+    its mapping (the clerk's mapping, once); deleting one is an admin's."""
+    who = _who(principal)
+    file = Path(name).name
+    try:
+        access.require(who, "upload")
+        for u in unplaced_sheets(name, data, None):
+            if u.sheet == sheet:
+                check = _inspect(engine, who, name, data, layout, None, columns_map=fields)
+                if check.refused:
+                    raise Denied(check.refused)
+                if check.errors:
+                    raise LoadError(check.errors)
+                mid = mappings.save(engine, u.columns, layout, fields, example_file=file)
+                access.audit(engine, who, "mapping_saved", f"表头映射 #{mid}", scope=_check_scope(check),
+                             detail=f"{layout_choices().get(layout, layout)}：{file} / {sheet}")
+                return mid
+    except Denied:
+        access.audit(engine, who, "mapping_saved", file, outcome="拒绝")
+        raise
+    raise LoadError(Problem(f"工作表“{sheet}”没有可保存的表头", file=file))
 
 
 PREVIEW_COLUMNS = {
@@ -301,21 +394,49 @@ def preview(facts: pd.DataFrame, rows: int = 50) -> pd.DataFrame:
 
 # -------------------------------------------------------------------------------- loading
 def commit_upload(engine: Engine, name: str, data: bytes, kind: str | None = None, period: str | None = None,
-                  progress: Progress | None = None, columns_map: dict[str, str] | None = None) -> FileResult:
-    """Load a checked upload (in memory) and archive its original bytes when it loads."""
-    problems = check_limits(Path(name).name, data)
-    if problems:
-        return FileResult(Path(name).name, "failed", "\n".join(p.text() for p in problems), problems=problems)
-    result = load_file(engine, Path(Path(name).name), kind=kind or None, period=period or None, progress=progress, data=data,
-                       columns_map=columns_map)
+                  progress: Progress | None = None, columns_map: dict[str, str] | None = None, *,
+                  principal: Principal | None = None) -> FileResult:
+    """Load a checked upload (in memory) and archive its original bytes when it loads. :class:`Denied` (nothing
+    written) when ``principal`` may not load, or may not load this file (its county or township scope)."""
+    who = _who(principal)
+    file = Path(name).name
+    try:
+        access.require(who, "load")
+        problems = check_limits(file, data)
+        if problems:
+            result = FileResult(file, "failed", "\n".join(p.text() for p in problems), problems=problems)
+        else:
+            result = load_file(engine, Path(file), kind=kind or None, period=period or None, progress=progress, data=data,
+                               columns_map=columns_map, allow=lambda plan: _require_plan(who, "load", plan))
+    except Denied as exc:
+        access.audit(engine, who, "batch_loaded", file, outcome="拒绝", detail=exc.text)
+        raise
     if result.status == "loaded":
         archive(data, Path(name).suffix.lower())
+    audit_load(engine, who, result)
     return result
+
+
+def audit_load(engine: Engine, who: Principal | None, result: FileResult) -> None:
+    """The audit log's entries for a load (``who`` None: the command line): one entry per batch made (``batch_replaced`` when it supersedes one); one for a file that made none."""
+    county = result.plan.county if result.plan else ""
+    for b in result.batches:
+        replaced = b.get("superseded") or []
+        access.audit(engine, who, "batch_replaced" if replaced else "batch_loaded", result.file,
+                     scope=access.scope_text(county, b["scope"]),
+                     detail=f"批次 #{b['batch']}，{b['label']}，{periods.kind_label(b['kind'], b['period'])}"
+                            + (f"，替代批次 #{'、#'.join(map(str, replaced))}" if replaced else ""))
+    if not result.batches:
+        access.audit(engine, who, "batch_loaded", result.file, outcome="未改动" if result.status == "unchanged" else "失败",
+                     detail=f"{len(result.problems)}处问题" if result.problems else "")
 
 
 # -------------------------------------------------------------------------------- archive
 def _key() -> bytes:
-    return hashlib.sha256(("archive:" + get_settings().hash_key).encode("utf-8")).digest()
+    """The archive's AES-256-GCM key: HKDF-SHA256 of its own secret (``RURAL_ARCHIVE_SECRET``), not of the hash key."""
+    from rural.keys import archive_key
+
+    return archive_key()
 
 
 def archive(data: bytes, suffix: str) -> Path:
@@ -335,8 +456,30 @@ def archive(data: bytes, suffix: str) -> Path:
     return path
 
 
-def archived(sha256: str) -> bytes | None:
-    """The original bytes of a loaded file, or None when it was never archived."""
+def has_archive(sha256: str) -> bool:
+    """Whether the original of a loaded file was archived (files loaded from the command line are not)."""
+    return ARCHIVE_DIR.exists() and any(ARCHIVE_DIR.glob(f"{sha256}.*.enc"))
+
+
+def archived(sha256: str, *, principal: Principal | None = None, engine: Engine | None = None,
+             name: str = "") -> bytes | None:
+    """The original bytes of a loaded file, or None when it was never archived. Admins only (the originals
+    carry names and ID numbers); each download in the audit log (``engine`` given: the page's)."""
+    who = _who(principal)
+    what = name or sha256[:12]
+    try:
+        access.require(who, "download_original")
+    except Denied:
+        if engine is not None:
+            access.audit(engine, who, "download_original", what, outcome="拒绝")
+        raise
+    data = _decrypt(sha256)
+    if engine is not None:
+        access.audit(engine, who, "download_original", what, outcome="成功" if data is not None else "失败")
+    return data
+
+
+def _decrypt(sha256: str) -> bytes | None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     found = sorted(ARCHIVE_DIR.glob(f"{sha256}.*.enc")) if ARCHIVE_DIR.exists() else []
@@ -348,13 +491,47 @@ def archived(sha256: str) -> bytes | None:
 
 
 # ---------------------------------------------------------------------------- undo / redo
-def history(engine: Engine) -> pd.DataFrame:
-    """Every batch, newest first."""
-    return list_batches(engine).iloc[::-1].reset_index(drop=True)
+def undo(engine: Engine, batch_id: int, *, principal: Principal | None = None) -> str:
+    """Undo an active batch (the batch it had superseded is active again), when ``principal`` may: the batch
+    and every batch it brings back must be in their scope, checked inside the write transaction."""
+    return _change(engine, batch_id, "undo", _who(principal))
 
 
-def history_display(engine: Engine) -> pd.DataFrame:
-    df = history(engine)
+def redo(engine: Engine, batch_id: int, *, principal: Principal | None = None) -> str:
+    """Make an undone batch active again (superseding the active one for its kind, period and scope), when
+    ``principal`` may: the batch and every batch it supersedes in their scope."""
+    return _change(engine, batch_id, "redo", _who(principal))
+
+
+def _change(engine: Engine, batch_id: int, action: str, who: Principal) -> str:
+    event = {"undo": "batch_undone", "redo": "batch_redone"}[action]
+    seen: dict = {}
+
+    def check(conn, row: dict, others: list[int]) -> None:
+        seen.update(row)
+        _require_batches(conn, who, action, [row["id"], *others])
+
+    try:
+        access.require(who, action)
+        message = (loader.undo if action == "undo" else loader.redo)(engine, batch_id, check)
+    except (Denied, LoadError) as exc:
+        access.audit(engine, who, event, f"批次 #{batch_id}", outcome="拒绝" if isinstance(exc, Denied) else "失败",
+                     scope=access.scope_text(seen.get("county"), seen.get("scope")))
+        raise
+    access.audit(engine, who, event, f"批次 #{batch_id}（{seen['file_name']}）",
+                 scope=access.scope_text(seen["county"], seen["scope"]), detail=message)
+    return message
+
+
+def history(engine: Engine, *, principal: Principal | None = None) -> pd.DataFrame:
+    """Every batch (of the principal's county when bound), newest first."""
+    df = list_batches(engine).iloc[::-1].reset_index(drop=True)
+    county = _who(principal).county
+    return df[df["county"] == county].reset_index(drop=True) if county and not df.empty else df
+
+
+def history_display(engine: Engine, *, principal: Principal | None = None) -> pd.DataFrame:
+    df = history(engine, principal=principal)
     if df.empty:
         return df
     return pd.DataFrame({
@@ -366,11 +543,12 @@ def history_display(engine: Engine) -> pd.DataFrame:
     })
 
 
-def provenance(engine: Engine, as_of: str | None = None) -> pd.DataFrame:
-    """Which file each figure comes from: the active batches used at ``as_of`` (latest by default)."""
+def provenance(engine: Engine, as_of: str | None = None, *, principal: Principal | None = None) -> pd.DataFrame:
+    """Which file each figure comes from: the active batches used at ``as_of`` (latest by default), of the
+    principal's county."""
     from rural.indicators import Scope, _period, _resolve
 
-    scope = _resolve(engine, Scope(as_of))
+    scope = _resolve(engine, access.bind(_who(principal), Scope(as_of)))
     b = LoadBatch.__table__
     rows = []
     with engine.connect() as conn:

@@ -17,7 +17,8 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from rural import charts, indicators as ind, periods, status as vocab_status
+from rural import access, charts, indicators as ind, periods, status as vocab_status
+from rural.access import Principal
 from rural.indicators import Scope
 from rural.labels import changes_table, display
 from rural.numbers import fmt
@@ -89,31 +90,39 @@ class Briefing:
         return [s for sec in self.sections for s in sec.sentences]
 
 
-def gather(engine: Engine, scope: Scope, compare: str | None = "auto") -> dict:
-    """Everything the pack shows, from the indicator functions."""
-    scope = ind._resolve(engine, scope)
+def gather(engine: Engine, scope: Scope, compare: str | None = "auto", *, principal: Principal | None = None) -> dict:
+    """Everything the pack shows, from the indicator functions, each through :func:`rural.access.call` for
+    ``principal`` (None: the command line, which holds the database anyway). A township official's pack is
+    their township's (another township asked for is narrowed to theirs), with the county's ranking."""
+    who = principal or access.COMMAND_LINE
+    scope = ind._resolve(engine, access.scope_for(who, scope))
     if compare == "auto":
         compare = ind.default_compare(engine, scope.as_of, scope.county) if scope.as_of else None
+
+    def get(name: str, *args, at: Scope = scope):
+        return access.call(engine, who, name, at, *args)
+
+    county = Scope(scope.as_of, None, scope.county)
     return {
         "scope": scope, "compare": compare,
-        "monitoring": ind.monitoring_overview(engine, scope),
-        "work": ind.work_summary(engine, scope),
-        "industry": ind.industry_items(engine, scope),
-        "employment": ind.employment_status(engine, scope),
-        "welfare": ind.welfare_posts(engine, scope),
-        "projects": ind.project_shares(engine, scope),
-        "assistance": ind.assistance_by_type(engine, scope),
-        "platform": ind.platform_summary(engine, scope),
-        "income": ind.income_summary(engine, scope),
-        "income_series": ind.income_series(engine, scope),
-        "alerts": ind.alerts(engine, scope),
-        "changes": ind.changes(engine, scope, compare),
-        "freshness": ind.freshness(engine, scope),
-        "by_township": ind.monitoring_breakdown(engine, Scope(scope.as_of, None, scope.county), "township"),
-        "trend": ind.monitoring_trend(engine, scope),
-        "assistance_trend": ind.assistance_trend(engine, scope),
-        "by_category": ind.projects_by_category(engine, scope),
-        "township_table": ind.township_table(engine, scope),
+        "monitoring": get("monitoring_overview"),
+        "work": get("work_summary"),
+        "industry": get("industry_items"),
+        "employment": get("employment_status"),
+        "welfare": get("welfare_posts"),
+        "projects": get("project_shares"),
+        "assistance": get("assistance_by_type"),
+        "platform": get("platform_summary"),
+        "income": get("income_summary"),
+        "income_series": get("income_series"),
+        "alerts": get("alerts"),
+        "changes": get("changes", compare),
+        "freshness": get("freshness"),
+        "by_township": get("monitoring_breakdown", "township", at=county),
+        "trend": get("monitoring_trend"),
+        "assistance_trend": get("assistance_trend"),
+        "by_category": get("projects_by_category"),
+        "township_table": get("township_table"),
     }
 
 
@@ -924,11 +933,14 @@ class Pack:
     pictures: dict[str, tuple[bytes, bytes]]
 
 
-def build_pack(engine: Engine, scope: Scope, compare: str | None = "auto", progress: Progress | None = None) -> Pack:
-    """The whole meeting pack in memory: docx, xlsx, pptx and a zip of PNG + SVG pictures."""
+def build_pack(engine: Engine, scope: Scope, compare: str | None = "auto", progress: Progress | None = None, *,
+               principal: Principal | None = None) -> Pack:
+    """The whole meeting pack in memory: docx, xlsx, pptx and a zip of PNG + SVG pictures, of what ``principal``
+    may see (None: the command line). Whoever writes or serves the files records the export (audit log)."""
+    access.require(principal or access.COMMAND_LINE, "export")
     step = progress or (lambda *_: None)
     step("正在汇总指标", 0.02)
-    b = compose(gather(engine, scope, compare))
+    b = compose(gather(engine, scope, compare, principal=principal))
     pictures = render_pictures(b, lambda text, frac: step(text, 0.05 + 0.75 * frac))
     out = {}
     for name, writer, frac in (("docx", lambda f: write_docx(b, pictures, f), 0.88), ("xlsx", lambda f: write_xlsx(b, f), 0.92),

@@ -1,8 +1,17 @@
-"""Plain-text rendering of the summary for the terminal (numbers come from ``rural.indicators``)."""
+"""The summary for the terminal: the headline indicators (through ``rural.access``) and their plain text
+(numbers come from ``rural.indicators``)."""
 from __future__ import annotations
 
-from rural import periods, status
+from rural import access, periods, status
+from rural.access import Principal
+from rural.indicators import Scope
 from rural.numbers import fmt, fmt_int, fmt_pct, fmt_yuan
+
+
+def summary(engine, scope: Scope | None = None, *, principal: Principal | None = None) -> dict:
+    """``indicators.summary`` of what ``principal`` may see (county binding, township rule); None: the command
+    line (``python -m rural summary``), which holds the database anyway."""
+    return access.call(engine, principal or access.COMMAND_LINE, "summary", scope or Scope())
 
 
 def summary_text(s: dict) -> str:

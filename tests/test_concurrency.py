@@ -210,7 +210,7 @@ def test_held_sqlite_lock_fails_in_time_in_chinese_and_changes_nothing(db, tmp_p
     finally:
         holder.rollback()
         holder.close()
-    assert rc == 1 and "Traceback" not in out
+    assert rc == 1 and "Traceback" not in out, out
     # both files were tried (the first failure did not stop the second), each waited about a second
     assert out.count(f"{BUSY}，等待1秒后仍未释放") == 2 and "请稍后重试" in out, out
     assert "更正甲.xlsx" in out and "更正乙.xlsx" in out
@@ -241,7 +241,7 @@ def test_held_postgres_lock_fails_in_time_in_chinese_and_changes_nothing(pg_db, 
     finally:
         holder.rollback()
         holder.close()
-    assert rc == 1 and "Traceback" not in out
+    assert rc == 1 and "Traceback" not in out, out
     assert out.count(f"{BUSY}，等待1秒后仍未释放") == 2 and "请稍后重试" in out, out
     assert 2 <= elapsed < 15, elapsed
     assert "psycopg" not in out and "LockNotAvailable" not in out and "lock timeout" not in out

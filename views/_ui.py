@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from rural import indicators, periods
+from rural import access, indicators, periods
 from rural.catalogue import entry
 from rural.db import data_version, database_url, make_engine
 from rural.exports import safe_text, table_xlsx
@@ -58,30 +58,77 @@ def filters() -> Filters:
     return st.session_state["filters"]
 
 
+def denied(exc: access.Denied) -> None:
+    """A refusal as the page's message (Chinese, as text), and the page stops there."""
+    st.error(md(exc.text))
+    st.stop()
+
+
+def principal() -> access.Principal:
+    """The signed-in principal (``st.session_state["principal"]``, set by the sign-in); without one the page
+    says so and stops: nothing is shown to nobody."""
+    p = st.session_state.get("principal")
+    if p is None:
+        denied(access.Denied("您还没有登录，或登录已过期。请重新登录。"))
+    return p
+
+
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _call(name: str, version: str, as_of, township, county, args: tuple, kwargs: tuple, url: str = ""):
-    fn = getattr(indicators, name)
-    return fn(engine(), indicators.Scope(as_of, township, county), *args, **dict(kwargs))
+def _call(name: str, version: str, as_of, township, county, args: tuple, kwargs: tuple, url: str = "",
+          who: tuple = ()):
+    """One indicator call through :func:`rural.access.call`, cached by the filters, the data version and the
+    principal (``who``: account, role, county, township), so one account's results never serve another's."""
+    return access.call(engine(), access.Principal(*who), name, indicators.Scope(as_of, township, county), *args,
+                       **dict(kwargs))
 
 
 def q(name: str, *args, as_of: str | None = "", township: str | None = "", **kwargs):
-    """``indicators.<name>(engine, scope, *args)`` cached by filters and data version.
+    """``indicators.<name>(engine, scope, *args)`` for the signed-in principal (through ``access.call``: county
+    binding, township rule), cached by filters, data version and principal. A refusal stops the page with its
+    message.
 
     ``as_of`` / ``township`` override the sidebar's (pass None for the county)."""
+    p = principal()
     f = filters()
-    return _call(name, f.version, f.as_of if as_of == "" else as_of, f.township if township == "" else township,
-                 f.county, args, tuple(sorted(kwargs.items())), database_url())
+    try:
+        return _call(name, f.version, f.as_of if as_of == "" else as_of, f.township if township == "" else township,
+                     f.county, args, tuple(sorted(kwargs.items())), database_url(), p.key)
+    except access.Denied as exc:
+        denied(exc)
 
 
 @st.cache_data(show_spinner=False)
-def _meta(version: str, url: str):
+def _meta(version: str, url: str, who: tuple | None = None):
     e = engine()
-    county = indicators.county_of(e)
+    if who is None:          # no one signed in yet (app.py before its sign-in): the pages refuse by themselves
+        county = indicators.county_of(e)
+    else:
+        county = access.sidebar_county(access.Principal(*who), indicators.counties(e))[0]
     return county, indicators.snapshots(e, county), indicators.townships(e, county)
 
 
 def meta() -> tuple[str | None, list[str], list[str]]:
-    return _meta(data_version(engine()), database_url())
+    """The county the signed-in principal sees (theirs when bound), its snapshots and its townships."""
+    p = st.session_state.get("principal")
+    try:
+        return _meta(data_version(engine()), database_url(), None if p is None else p.key)
+    except access.Denied as exc:
+        denied(exc)
+
+
+def export_data(make, file_name: str):
+    """A download button's ``data`` callable: ``make()`` run when the file is asked for (on click), with its
+    ``export`` entry in the audit log (file name, scope), for the principal signed in when the button was drawn."""
+    e, p, f = engine(), st.session_state.get("principal"), st.session_state.get("filters")
+    scope = access.scope_text(f.county, f.township) if f else ""
+
+    def data():
+        access.require(p, "export")
+        out = make()
+        access.audit(e, p, "export", file_name, scope=scope)
+        return out
+
+    return data
 
 
 # Every ASCII punctuation character: CommonMark lets each be backslash-escaped, which covers Markdown
@@ -188,13 +235,16 @@ def chart(fig, data: pd.DataFrame, key: str, filename: str) -> None:
     fig = inert_figure(fig)
     st.plotly_chart(_on_screen(fig), width="stretch", key=f"chart-{key}", config=CHART_CONFIG)
     st.caption(f"口径：{ind.definition} 来源：{ind.source}。")
+    if not access.allowed(st.session_state.get("principal"), "export"):
+        return
     c1, c2, _ = st.columns([1, 1, 4])
     title = fig.layout.title.text.split("<br>")[0]
-    c1.download_button("下载数据（Excel）", data=lambda: table_xlsx(display(data), title), file_name=f"{filename}.xlsx",
+    c1.download_button("下载数据（Excel）", data=export_data(lambda: table_xlsx(display(data), title), f"{filename}.xlsx"),
+                       file_name=f"{filename}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
                        on_click="ignore")
-    c2.download_button("下载图片（PNG）", data=lambda: _png(fig), file_name=f"{filename}.png", mime="image/png",
-                       key=f"png-{key}", on_click="ignore")
+    c2.download_button("下载图片（PNG）", data=export_data(lambda: _png(fig), f"{filename}.png"), file_name=f"{filename}.png",
+                       mime="image/png", key=f"png-{key}", on_click="ignore")
 
 
 def _plot_text(v):
@@ -293,5 +343,5 @@ def change_text(item: dict | None) -> str | None:
     return fmt(item["change"], item["unit"], signed=True)
 
 
-__all__ = ["Filters", "change_text", "chart", "empty", "engine", "figures", "filters", "fmt", "growth", "fmt_int", "fmt_pct", "header", "inert_figure",
-           "inert_frame", "md", "meta", "q", "table"]
+__all__ = ["Filters", "change_text", "chart", "denied", "empty", "engine", "export_data", "figures", "filters", "fmt", "growth", "fmt_int", "fmt_pct", "header", "inert_figure",
+           "inert_frame", "md", "meta", "principal", "q", "table"]

@@ -1,8 +1,9 @@
 """数据管理: upload department workbooks, check them, load on confirm; a clerk's column mapping for a
 layout the loader cannot place; history with undo / redo; originals; templates; saved mappings; sources.
 
-Layout only: everything comes from ``etl.service``. File names, sheet names, headers and cell values are
-shown as text (``st.text``, tables), never as Markdown or HTML.
+Layout only: everything comes from ``etl.service``, which checks what the signed-in principal may do (the
+page only leaves out what they may not). File names, sheet names, headers and cell values are shown as text
+(``st.text``, tables), never as Markdown or HTML.
 """
 import re
 
@@ -10,14 +11,15 @@ import streamlit as st
 
 from etl import service
 from etl.errors import LoadError, Problem
-from rural import periods
+from rural import access, periods
 from rural.db import data_version
 from rural.settings import get_settings
 from rural.labels import effect_table
-from views._ui import engine, table
+from views._ui import engine, principal, table
 
 st.title("数据管理")
 f = st.session_state.get("filters")
+who = principal()
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,7 +50,9 @@ def problems_text(problems, limit: int = 5) -> str:
 
 def failed(exc: Exception) -> None:
     """Any error as a Chinese message, never a traceback."""
-    if isinstance(exc, LoadError):
+    if isinstance(exc, access.Denied):
+        st.error(plain(exc.text))
+    elif isinstance(exc, LoadError):
         st.error(f"发现{len(exc.problems)}处问题：\n\n" + problems_text(exc.problems))
         st.dataframe(service.UploadCheck("", 0, "", errors=exc.problems).report(), hide_index=True, width="stretch")
     else:
@@ -131,7 +135,7 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
         st.session_state[f"map-state-{i}"] = ("preview", layout, chosen)
     if c2.button("保存映射", key=f"map-save-{i}-{up.file_id}-{u.sheet}", type="primary"):
         try:
-            mid = service.save_mapping(engine(), up.name, data, u.sheet, layout, chosen)
+            mid = service.save_mapping(engine(), up.name, data, u.sheet, layout, chosen, principal=who)
             st.success(f"已保存表头映射 #{mid}。下面按它重新检查这个文件。")
             st.session_state.pop(f"check-{i}", None)
             st.session_state.pop(f"map-state-{i}", None)
@@ -140,11 +144,17 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
             failed(exc)
     state = st.session_state.get(f"map-state-{i}")
     if state and state[0] == "preview" and state[1] == layout:
-        try:
-            check = service.inspect_upload(engine(), up.name, data, layout, None, columns_map=state[2])
-        except Exception as exc:   # noqa: BLE001
-            failed(exc)
-            return None
+        key = (up.file_id, layout, tuple(sorted(state[2].items())), data_version(engine()), who.key)
+        done = st.session_state.get(f"map-check-{i}")
+        if done is None or done[0] != key:      # checked once per mapping (each check is in the audit log)
+            try:
+                done = (key, service.inspect_upload(engine(), up.name, data, layout, None, columns_map=state[2],
+                                                    principal=who))
+            except Exception as exc:   # noqa: BLE001
+                failed(exc)
+                return None
+            st.session_state[f"map-check-{i}"] = done
+        check = done[1]
         if check.errors:
             st.error("按这样指定还不能载入：")
             st.dataframe(check.report(), hide_index=True, width="stretch")
@@ -157,7 +167,8 @@ def confirm(action: str, batch_id: int) -> None:
     """Say what undoing or restoring a batch will do, and do it only when the clerk confirms."""
     word = {"undo": "撤销", "redo": "恢复"}[action]
     try:
-        row, others, effect = (service.undo_effect if action == "undo" else service.redo_effect)(engine(), batch_id)
+        row, others, effect = (service.undo_effect if action == "undo" else service.redo_effect)(engine(), batch_id,
+                                                                                                principal=who)
     except Exception as exc:   # noqa: BLE001
         st.session_state.pop("pending", None)
         failed(exc)
@@ -171,10 +182,11 @@ def confirm(action: str, batch_id: int) -> None:
         c1, c2, _ = st.columns([1, 1, 3])
         if c1.button(f"确认{word}", key=f"confirm-{action}", type="primary"):
             try:
-                message = (service.undo if action == "undo" else service.redo)(engine(), batch_id)
+                message = (service.undo if action == "undo" else service.redo)(engine(), batch_id, principal=who)
                 st.session_state["done_message"] = ("success", message + "。各页面的数字已随之更新。")
             except Exception as exc:   # noqa: BLE001
-                st.session_state["done_message"] = ("error", exc.text() if isinstance(exc, LoadError)
+                st.session_state["done_message"] = ("error", exc.text() if isinstance(exc, LoadError) else exc.text
+                                                    if isinstance(exc, access.Denied)
                                                     else f"出错了（{type(exc).__name__}），数据库未作改动。")
             st.session_state.pop("pending", None)
             st.session_state["reset_picks"] = True
@@ -192,7 +204,7 @@ if st.session_state.pop("reset_picks", False):
 
 tab_up, tab_hist, tab_maps, tab_tpl, tab_src = st.tabs(["上传报表", "载入历史", "表头映射", "空白模板", "数据来源"])
 
-with tab_up:
+def upload_tab() -> None:
     st.caption(f"可上传：{service.accepted_types()}（Excel 工作簿或 UTF-8/GBK 编码的 CSV），每个文件不超过{settings.limits.max_upload_mb}MB。"
                "上传后先检查、预览，确认后才载入；用不到的列和个人信息列不读取；载入的每个文件都可在“载入历史”中撤销。")
     uploads = st.file_uploader("选择部门报表（可多选）", type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="uploads")
@@ -206,11 +218,14 @@ with tab_up:
             kind = c1.selectbox("报表类型", list(kinds), placeholder="请选择", key=f"kind-{i}-{up.file_id}", format_func=kinds.get)
             period = c2.text_input("统计期（留空则从标题、表头或文件名识别，如 2023-04、2022、2023H1）", key=f"period-{i}-{up.file_id}",
                                    max_chars=20).strip()
-            cache_key = ("check", up.file_id, kind, period, version)
+            cache_key = ("check", up.file_id, kind, period, version, who.key)
             if st.session_state.get(f"check-{i}", (None,))[0] != cache_key:
                 with st.spinner("正在检查……"):
                     try:
-                        result = service.inspect_upload(engine(), up.name, data, kind, period)
+                        result = service.inspect_upload(engine(), up.name, data, kind, period, principal=who)
+                    except access.Denied as exc:
+                        result = service.UploadCheck(up.name, len(data), "", errors=[Problem(exc.text, file=up.name)],
+                                                     refused=exc.text)
                     except Exception as exc:   # noqa: BLE001
                         result = service.UploadCheck(up.name, len(data), "", errors=[Problem(
                             f"检查时出错（{type(exc).__name__}），文件未载入", file=up.name, hint="请重试；如仍出错，请联系管理员")])
@@ -249,7 +264,10 @@ with tab_up:
                 bar = st.progress(0.0, text="正在载入……")
                 try:
                     result = service.commit_upload(engine(), up.name, data, kind, period,
-                                                   lambda label, done, total: bar.progress(done / total, text=f"正在写入 {done:,}/{total:,} 行"))
+                                                   lambda label, done, total: bar.progress(done / total, text=f"正在写入 {done:,}/{total:,} 行"),
+                                                   principal=who)
+                except access.Denied as exc:
+                    result = service.FileResult(up.name, "failed", problems=[Problem(exc.text, file=up.name)])
                 except Exception as exc:   # noqa: BLE001
                     result = service.FileResult(up.name, "failed", problems=[Problem(
                         f"载入时出错（{type(exc).__name__}），数据库未作改动", file=up.name, hint="请重试")])
@@ -262,6 +280,12 @@ with tab_up:
                     st.error("载入失败：\n\n" + problems_text(result.problems))
                     st.dataframe(service.UploadCheck(up.name, len(data), "", errors=result.problems).report(), hide_index=True)
 
+with tab_up:
+    if access.allowed(who, "upload"):
+        upload_tab()
+    else:
+        st.info(f"您的账号（{who.role_name}）可以查看载入历史和数据来源，不能上传、载入或撤销报表。如需载入，请联系录入员。")
+
 with tab_hist:
     done = st.session_state.get("done_message")
     if done:
@@ -269,17 +293,25 @@ with tab_hist:
         if st.button("知道了", key="done_ok"):
             st.session_state.pop("done_message", None)
             st.rerun()
-    hist = service.history_display(engine())
+    hist = service.history_display(engine(), principal=who)
     if hist.empty:
         st.info("还没有载入任何数据。")
     else:
         table(hist.drop(columns=["SHA-256"]), height=360, key="history")
         c1, c2, c3 = st.columns(3)
-        active = hist[hist["状态"] == "有效"]["批次"].tolist()
-        undone = hist[hist["状态"] == "已撤销"]["批次"].tolist()
+        raw = service.history(engine(), principal=who)
+        county = dict(zip(raw["id"], raw["county"]))
+        mine = {action: [b for b, sc in zip(hist["批次"], hist["范围"]) if access.may_change(who, action, county[b], sc)]
+                for action in ("undo", "redo")}          # only the batches within the principal's scope
+        active = [b for b in hist[hist["状态"] == "有效"]["批次"] if b in mine["undo"]]
+        undone = [b for b in hist[hist["状态"] == "已撤销"]["批次"] if b in mine["redo"]]
         label = dict(zip(hist["批次"], hist["文件"] + " / " + hist["工作表"]))
         for col, action, word, choices in ((c1, "undo", "撤销", active), (c2, "redo", "恢复", undone)):
             with col:
+                if not access.allowed(who, action):
+                    st.text(f"{word}批次")
+                    st.caption(f"您的账号（{who.role_name}）不能{word}批次。")
+                    continue
                 if not choices:
                     st.text(f"{word}批次")
                     st.caption(f"没有可{word}的批次。")
@@ -292,13 +324,19 @@ with tab_hist:
         if pending:
             confirm(*pending)
         with c3:
-            pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}", placeholder="请选择", key="orig_pick")
-            row = hist.set_index("批次").loc[pick]
-            original = service.archived(row["SHA-256"])
-            if original is None:
-                st.caption("该文件是用命令行载入的，没有存档原件。")
+            if not access.allowed(who, "download_original"):
+                st.text("下载原始文件")
+                st.caption("原始文件含姓名、证件号码等个人信息，仅管理员可以下载。")
             else:
-                st.download_button("下载原始文件", original, row["文件"], key="orig_dl", on_click="ignore")
+                pick = st.selectbox("下载原始文件", hist["批次"].tolist(), format_func=lambda b: f"#{b} {label[b]}",
+                                    placeholder="请选择", key="orig_pick")
+                row = hist.set_index("批次").loc[pick]
+                if not service.has_archive(row["SHA-256"]):
+                    st.caption("该文件是用命令行载入的，没有存档原件。")
+                else:     # decrypted when asked for, and each download in the audit log
+                    sha, name, e = row["SHA-256"], row["文件"], engine()
+                    st.download_button("下载原始文件", lambda: service.archived(sha, principal=who, engine=e, name=name),
+                                       name, key="orig_dl", on_click="ignore")
 
 with tab_maps:
     st.caption("上传时指定过各列含义的表头。同样表头的报表会自动按这里的映射载入；删除后需重新指定。")
@@ -307,11 +345,12 @@ with tab_maps:
         st.info("还没有保存的表头映射。")
     else:
         st.dataframe(saved, hide_index=True, width="stretch")
+    if not saved.empty and access.allowed(who, "mappings"):
         pick = st.selectbox("删除映射", saved["编号"].tolist(), placeholder="请选择", key="map_delete_pick",
                             format_func=lambda m: f"#{m} {saved.set_index('编号').loc[m, '表格']}")
         if st.button("删除", key="map_delete"):
             try:
-                service.remove_mapping(engine(), int(pick))
+                service.remove_mapping(engine(), int(pick), principal=who)
                 st.rerun()
             except Exception as exc:   # noqa: BLE001
                 failed(exc)
@@ -330,5 +369,5 @@ with tab_src:
         st.info("还没有数据。")
     else:
         st.caption(f"截至{periods.label(f.as_of)}，各项数字来自以下文件（有效批次）：")
-        src = service.provenance(engine(), f.as_of)
+        src = service.provenance(engine(), f.as_of, principal=who)
         st.dataframe(src, hide_index=True, width="stretch")

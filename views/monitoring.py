@@ -1,8 +1,8 @@
 """监测帮扶: elimination rates, ranking, composition, trend, new identifications, leads, pairing; drill-down."""
 import streamlit as st
 
-from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, md, meta, q, table
-from rural import charts
+from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, md, meta, principal, q, table
+from rural import access, charts
 
 f = filters()
 header("监测帮扶")
@@ -55,7 +55,7 @@ with tab_work:
         chart(charts.work_by_township(wt, f.as_of), wt, "leads", "各乡镇预警线索")
         table(wt)
 with tab_drill:
-    _, _, towns = meta()
+    towns = access.township_choices(principal(), meta()[2])    # a township official: their own township only
     town = st.selectbox("乡镇", towns, index=towns.index(f.township) if f.township in towns else 0, placeholder="请选择", key="drill_town")
     villages = q("monitoring_breakdown", "village", township=town)
     st.markdown(f"**{md(town)}各行政村**（点选一行查看该村的监测户）")
