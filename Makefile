@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 DB := data/rural.db
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 DEB_RUN := chromium fonts-noto-cjk
 DEB_TEST := chromium fonts-noto-cjk postgresql libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils
 
@@ -13,7 +14,8 @@ DEB_TEST := chromium fonts-noto-cjk postgresql libreoffice-writer-nogui libreoff
 
 ## run: set up, build the sample database if missing, start the dashboard on :$(PORT)
 run: sysdeps-run setup db
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run server.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true \
+	  --server.maxUploadSize $$($(BIN)/python -c "from rural.settings import get_settings; print(get_settings().limits.max_upload_mb)")
 
 ## test: set up (browser, fonts, PostgreSQL when root) and run the whole test suite
 test: sysdeps-test setup
@@ -50,8 +52,10 @@ db: setup
 	fi
 	@if [ ! -f $(DB) ]; then \
 	  $(BIN)/python -m etl sample --out data/samples && \
+	  $(BIN)/python -m rural keys mark-sample --db sqlite:///$(DB) && \
 	  $(BIN)/python -m etl load data/samples/* --db sqlite:///$(DB); \
 	fi
+	-@$(BIN)/python -m rural users demo --db sqlite:///$(DB)
 
 samples: setup
 	$(BIN)/python -m etl sample --out data/samples

@@ -14,6 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
+# Keys for this test run, fresh each time and never written anywhere: a county's database runs only with its own
+# keys (rural/keys.py), so the tests' databases get real ones; a developer's own keys file is not read.
+import secrets as _secrets  # noqa: E402
+
+for _name in ("RURAL_HASH_KEY", "RURAL_ARCHIVE_SECRET", "RURAL_SESSION_SECRET"):
+    os.environ.setdefault(_name, _secrets.token_urlsafe(32))
+os.environ["RURAL_KEYS_FILE"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"rural-test-no-keys-{os.getpid()}.toml")
+os.environ.pop("RURAL_AUTH_MODE", None)
+
 
 def run_cli(module: str, *args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
     """Run ``python -m <module> args`` from the project root, as a user would."""
@@ -30,12 +39,16 @@ def summary_json(db_url: str, *extra: str, env: dict | None = None) -> dict:
     return json.loads(proc.stdout)
 
 
+BOOKKEEPING = ('INSERT INTO "audit_log"', 'INSERT INTO "meta" VALUES(\'hash_key_fingerprint\'')
+
+
 def db_dump(path: Path) -> list[str]:
-    """Every row the database holds, as SQL text (what 'unchanged' is judged by)."""
+    """Every row the database holds, as SQL text (what 'unchanged' is judged by) — but the audit log, which
+    records a refused attempt by design, and the hash-key fingerprint a first command writes."""
     if not path.exists():
         return []
     with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+        return [line for line in conn.iterdump() if not line.startswith(BOOKKEEPING)]
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None) -> Path:
@@ -74,6 +87,42 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     return path
 
 
+# Signed in: every AppTest of the app starts with a principal in its session (what the sign-in puts there), an
+# admin unless the test sets another (``at.session_state["principal"] = Principal(...)`` before its first run).
+def default_principal():
+    from rural.access import ADMIN, Principal
+
+    return Principal("测试", ADMIN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signed_in_app_tests():
+    app_test = sys.modules.get("streamlit.testing.v1")    # imported by the modules that run pages, when collected
+    if app_test is None:
+        yield
+        return
+    AppTest = app_test.AppTest
+    original = AppTest.from_file.__func__
+
+    def from_file(cls, *args, **kwargs):
+        at = original(cls, *args, **kwargs)
+        if str(args[0] if args else kwargs.get("script_path", "")).endswith("app.py"):
+            # the whole app asks who is signed in: here through Streamlit's own OIDC user, which AppTest seeds
+            # (the real provider is signed in through in tests/test_browser_auth.py)
+            at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "apptest",
+                                  "county": {"client_id": "apptest", "client_secret": "apptest",
+                                             "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+            at.user = {"is_logged_in": True, "sub": "apptest-admin", "email": "apptest-admin",
+                       "rural_role": "admin"}
+        else:
+            at.session_state["principal"] = default_principal()
+        return at
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(AppTest, "from_file", classmethod(from_file))
+        yield
+
+
 @pytest.fixture
 def db(tmp_path) -> tuple[str, Path]:
     path = tmp_path / "test.db"
@@ -93,6 +142,7 @@ def sample_db(sample_dir, tmp_path_factory) -> tuple[str, Path]:
     path = tmp_path_factory.mktemp("sampledb") / "sample.db"
     url = f"sqlite:///{path}"
     run_cli("etl", "load", *sorted(sample_dir.iterdir()), "--db", url, check=True)
+    run_cli("rural", "keys", "mark-sample", "--db", url, check=True)     # as `make db` does
     return url, path
 
 

@@ -35,16 +35,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVERS: dict[str, str] = {}      # base URL → its database URL, for signing a browser in
+
+
 @contextlib.contextmanager
-def streamlit_server(db_url: str, extra_env: dict | None = None):
-    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL."""
-    port = free_port()
+def streamlit_server(db_url: str, extra_env: dict | None = None, port: int | None = None):
+    """`streamlit run server.py` (as `make run` does) on a free port of 127.0.0.1; yields its base URL."""
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     streamlit = Path(sys.executable).with_name("streamlit")
-    proc = subprocess.Popen([str(streamlit), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+    proc = subprocess.Popen([str(streamlit), "run", "server.py", "--server.port", str(port), "--server.headless", "true",
                              "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = db_url
     try:
         for _ in range(150):
             try:
@@ -60,9 +64,19 @@ def streamlit_server(db_url: str, extra_env: dict | None = None):
         proc.wait(timeout=20)
 
 
+def private_copy(sample_db, tmp_path_factory) -> str:
+    """A copy of the sample database for one server: signing in writes sessions and the audit log, which the
+    shared sample (read by other tests of the same worker) must not get."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("served") / "sample.db"
+    shutil.copy(sample_db[1], path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(scope="module")
-def server(sample_db):
-    with streamlit_server(sample_db[0]) as url:
+def server(sample_db, tmp_path_factory):
+    with streamlit_server(private_copy(sample_db, tmp_path_factory)) as url:
         yield url
 
 
@@ -78,9 +92,25 @@ def browser():
         b.close()
 
 
+def session_cookie(server: str, role: str = "admin", township: str | None = None) -> dict:
+    """A real signed session for a test account of ``role`` (created in the server's database when missing),
+    as the cookie the sign-in form would set."""
+    from rural import auth, indicators
+    from rural.db import make_engine
+
+    e = make_engine(SERVERS[server])
+    name = f"test-{role}" + (f"-{abs(hash(township)) % 10_000}" if township else "")
+    if auth.get_principal(e, name) is None:
+        auth.create_account(e, name, role, county=indicators.county_of(e), township=township)
+    token = auth.issue_session(e, auth.get_principal(e, name))
+    e.dispose()
+    return {"name": auth.SESSION_COOKIE, "value": token, "url": server, "httpOnly": True, "sameSite": "Lax"}
+
+
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+    context.add_cookies([session_cookie(server)])
     pg = context.new_page()
     pg.outside = []
     pg.errors = []

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, Path, settle, streamlit_server
+from tests.test_browser import CHROMIUM, Path, private_copy, session_cookie, settle, streamlit_server
 
 pytestmark = [pytest.mark.timeout(600),
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")]
@@ -75,8 +75,8 @@ def english_in(strings: list[list[str]]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(sample_db):
-    with streamlit_server(sample_db[0]) as url:
+def server(sample_db, tmp_path_factory):
+    with streamlit_server(private_copy(sample_db, tmp_path_factory)) as url:
         yield url
 
 
@@ -99,10 +99,11 @@ def probe(url: str) -> bool:
     return path.endswith(("/_stcore/health", "/_stcore/host-config")) and path.count("/") > 2
 
 
-def open_context(chromium, size: str):
+def open_context(chromium, server: str, size: str):
     w, h = SIZES[size]
     extra = {"is_mobile": True, "has_touch": True, "user_agent": PHONE_UA} if size == "phone" else {}
     context = chromium.new_context(viewport={"width": w, "height": h}, locale="zh-CN", accept_downloads=True, **extra)
+    context.add_cookies([session_cookie(server)])
     pg = context.new_page()
     pg.outside, pg.errors = [], []
     pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
@@ -152,7 +153,7 @@ def hover_every_chart_toolbar(pg) -> list[list[str]]:
 def test_walk_every_page(chromium, server, sample_db, size):
     from tests.test_map import assert_labels_drawn, deck_state, expected_names
 
-    context, pg = open_context(chromium, size)
+    context, pg = open_context(chromium, server, size)
     problems: list[str] = []
     try:
         for path, title in PAGES.items():
@@ -189,7 +190,7 @@ def test_walk_every_page(chromium, server, sample_db, size):
 
 def test_phone_first_screen(chromium, server):
     """The sidebar starts collapsed; the cockpit's first screen shows the headline figures and the attention list."""
-    context, pg = open_context(chromium, "phone")
+    context, pg = open_context(chromium, server, "phone")
     try:
         pg.goto(server)
         settle(pg)

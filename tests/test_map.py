@@ -285,7 +285,7 @@ def test_phone_view_fits_the_county(table, no_boundaries):
 
 # A real browser ---------------------------------------------------------------------------------------------
 
-from tests.test_browser import CHROMIUM, Path, browser, page, server, settle, streamlit_server  # noqa: E402,F401
+from tests.test_browser import CHROMIUM, Path, browser, page, private_copy, server, session_cookie, settle, streamlit_server  # noqa: E402,F401
 
 browser_only = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")
 SHOTS = ROOT / "test-output" / "map"
@@ -458,6 +458,7 @@ def test_names_are_legible_on_a_phone(browser, server, sample_db):
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                   user_agent=PHONE_UA, locale="zh-CN")
+    context.add_cookies([session_cookie(server)])
     pg = context.new_page()
     outside: list[str] = []
     pg.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost")
@@ -487,13 +488,14 @@ def test_names_are_legible_on_a_phone(browser, server, sample_db):
 def boundary_server(sample_db, tmp_path_factory):
     ref = tmp_path_factory.mktemp("mapref") / "reference"
     write_boundaries(ref)
-    with streamlit_server(sample_db[0], {"RURAL_REFERENCE_DIR": str(ref)}) as url:
+    with streamlit_server(private_copy(sample_db, tmp_path_factory), {"RURAL_REFERENCE_DIR": str(ref)}) as url:
         yield url
 
 
 @browser_only
 @pytest.mark.timeout(300)
 def test_choropleth_with_names_in_a_browser(page, boundary_server, sample_db):
+    page.context.add_cookies([session_cookie(boundary_server)])
     errors: list[str] = []
     state = open_map(page, boundary_server, errors)
     assert maps.LAYER_IDS["boundaries"] in state["layers"] and maps.LAYER_IDS["columns"] not in state["layers"]
