@@ -5,7 +5,7 @@ import streamlit as st
 
 from urllib.parse import quote
 
-from views._ui import Filters, chinese_widgets, engine, md, meta
+from views._ui import Filters, chinese_widgets, counties, engine, md, meta
 from rural import access, auth, periods, web
 from rural.db import data_version
 from rural.indicators import default_compare
@@ -33,6 +33,12 @@ COUNTY_WIDE = "全县"
 
 
 def sidebar(principal: access.Principal) -> Filters | None:
+    choices = counties()
+    if len(choices) > 1:                 # a prefecture account in a database of several counties: choose one
+        if "county" not in st.session_state:
+            st.session_state["county"] = st.query_params.get("county") if st.query_params.get("county") in choices \
+                else choices[0]
+        st.sidebar.selectbox("县", choices, placeholder="请选择", key="county")
     county, snaps, towns = meta()
     if not snaps:
         return None
@@ -49,6 +55,8 @@ def sidebar(principal: access.Principal) -> Filters | None:
             state["scope_notice"] = notice
     if state["as_of"] not in snaps:
         state["as_of"] = snaps[-1]
+    if state["township"] not in (COUNTY_WIDE, *towns):      # another county chosen
+        state["township"] = COUNTY_WIDE
     fixed = access.township_of(principal)
     if fixed:
         state["township"] = fixed
@@ -65,7 +73,8 @@ def sidebar(principal: access.Principal) -> Filters | None:
         st.caption("筛选条件保存在网址中，可收藏或发给同事。")
         account_box(principal)
     township = None if state["township"] == COUNTY_WIDE else state["township"]
-    params.from_dict({k: v for k, v in {"as_of": state["as_of"], "township": township or "",
+    params.from_dict({k: v for k, v in {"county": county if len(choices) > 1 else "", "as_of": state["as_of"],
+                                        "township": township or "",
                                         "compare": state["compare"]}.items() if v})
     return Filters(county, state["as_of"], township, state["compare"] or None, data_version(engine()))
 

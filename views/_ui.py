@@ -98,20 +98,28 @@ def q(name: str, *args, as_of: str | None = "", township: str | None = "", **kwa
 
 
 @st.cache_data(show_spinner=False)
-def _meta(version: str, url: str, who: tuple | None = None):
+def _meta(version: str, url: str, who: tuple | None = None, requested: str | None = None):
     e = engine()
     if who is None:          # no one signed in yet (app.py before its sign-in): the pages refuse by themselves
         county = indicators.county_of(e)
     else:
-        county = access.sidebar_county(access.Principal(*who), indicators.counties(e))[0]
+        county = access.sidebar_county(access.Principal(*who), indicators.counties(e), requested)[0]
     return county, indicators.snapshots(e, county), indicators.townships(e, county)
 
 
+def counties() -> list[str]:
+    """The counties the signed-in principal may choose among: theirs when bound, every one for a prefecture."""
+    p = st.session_state.get("principal")
+    found = indicators.counties(engine())
+    return found if p is None or not p.county else [c for c in found if c == p.county]
+
+
 def meta() -> tuple[str | None, list[str], list[str]]:
-    """The county the signed-in principal sees (theirs when bound), its snapshots and its townships."""
+    """The county the signed-in principal sees (theirs when bound; a prefecture account's choice in the sidebar,
+    ``st.session_state["county"]``), its snapshots and its townships."""
     p = st.session_state.get("principal")
     try:
-        return _meta(data_version(engine()), database_url(), None if p is None else p.key)
+        return _meta(data_version(engine()), database_url(), None if p is None else p.key, st.session_state.get("county"))
     except access.Denied as exc:
         denied(exc)
 
