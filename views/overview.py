@@ -28,6 +28,8 @@ def card(col, label: str, key: str, value_text: str | None = None, help: str = "
         note = f"较{item['then_label']}" + ("累计" if item["cumulative"] else "")
         if item["cumulative"]:
             arrow = "off"      # a year-to-date total grows by itself: shown as what was added, not as an improvement
+        if not item["change"]:
+            delta, arrow = "持平", "off"
     elif item.get("basis") == "no_new":
         note = item["compared"]
     elif f.compare and item.get("compared"):
