@@ -8,7 +8,11 @@ from views._ui import engine, table
 from rural import access, audit, auth
 
 me: access.Principal = st.session_state["principal"]
-access.require(me, "accounts")
+try:
+    access.require(me, "accounts")
+except access.Denied as exc:
+    st.error(exc.text)
+    st.stop()
 st.title("账号与审计")
 tab_acc, tab_log = st.tabs(["账号", "审计日志"])
 
