@@ -41,6 +41,15 @@ def build_big_db(path: Path) -> None:
                    cwd=ROOT, check=True, capture_output=True)
 
 
+def signed_in(at) -> None:
+    """An administrator signed in through Streamlit's OIDC user, which AppTest seeds (as tests/conftest.py does);
+    every page then pays the real gateway (rural.access) and the sign-in lookup on each run."""
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "bench",
+                          "county": {"client_id": "bench", "client_secret": "bench",
+                                     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+    at.user = {"is_logged_in": True, "sub": "bench-admin", "email": "bench-admin", "rural_role": "admin"}
+
+
 def time_pages(db: Path, runs: int = 3) -> list[tuple[str, float, float]]:
     import streamlit as st
     from streamlit import logger
@@ -54,6 +63,7 @@ def time_pages(db: Path, runs: int = 3) -> list[tuple[str, float, float]]:
         colds, warms = [], []
         for _ in range(runs):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            signed_in(at)
             at.run()
             if page != PAGES[0]:
                 at.switch_page(page)
