@@ -39,8 +39,13 @@ def test_refuses_a_county_database_with_the_sample_key(tmp_path, sample_dir):
 def test_loopback_only_and_nothing_without_sign_in(sample_db, tmp_path):
     import shutil
 
+    import sqlite3
+
     path = tmp_path / "served.db"
     shutil.copy(sample_db[1], path)
+    with sqlite3.connect(path) as conn:          # other tests of this worker may have signed in to the sample
+        conn.execute("DELETE FROM sessions")
+        conn.execute("DELETE FROM accounts")
     proc, port = start(f"sqlite:///{path}", {})
     try:
         for _ in range(150):
