@@ -418,7 +418,8 @@ def commit_upload(engine: Engine, name: str, data: bytes, kind: str | None = Non
 
 
 def audit_load(engine: Engine, who: Principal | None, result: FileResult) -> None:
-    """The audit log's entries for a load (``who`` None: the command line): one entry per batch made (``batch_replaced`` when it supersedes one); one for a file that made none."""
+    """The audit log's entries for a load (``who`` None: the command line): one entry per batch made
+    (``batch_replaced`` when it supersedes one); on the page, one for a file that made none."""
     county = result.plan.county if result.plan else ""
     for b in result.batches:
         replaced = b.get("superseded") or []
@@ -426,7 +427,9 @@ def audit_load(engine: Engine, who: Principal | None, result: FileResult) -> Non
                      scope=access.scope_text(county, b["scope"]),
                      detail=f"批次 #{b['batch']}，{b['label']}，{periods.kind_label(b['kind'], b['period'])}"
                             + (f"，替代批次 #{'、#'.join(map(str, replaced))}" if replaced else ""))
-    if not result.batches:
+    # a file that made no batch: on the page an entry (who tried what); from the command line none — a refused
+    # load leaves the database exactly as it was, and the terminal holds the report
+    if not result.batches and who not in (None, access.COMMAND_LINE):
         access.audit(engine, who, "batch_loaded", result.file, outcome="未改动" if result.status == "unchanged" else "失败",
                      detail=f"{len(result.problems)}处问题" if result.problems else "")
 

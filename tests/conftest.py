@@ -39,12 +39,12 @@ def summary_json(db_url: str, *extra: str, env: dict | None = None) -> dict:
     return json.loads(proc.stdout)
 
 
-BOOKKEEPING = ('INSERT INTO "audit_log"', 'INSERT INTO "meta" VALUES(\'hash_key_fingerprint\'')
+BOOKKEEPING = ('INSERT INTO "meta" VALUES(\'hash_key_fingerprint\'',)
 
 
 def db_dump(path: Path) -> list[str]:
-    """Every row the database holds, as SQL text (what 'unchanged' is judged by) — but the audit log, which
-    records a refused attempt by design, and the hash-key fingerprint a first command writes."""
+    """Every row the database holds, as SQL text (what 'unchanged' is judged by) — the audit log included (a
+    refused load from the command line writes nothing) — but the hash-key fingerprint a first command writes."""
     if not path.exists():
         return []
     with sqlite3.connect(path) as conn:
