@@ -108,22 +108,10 @@ async def original(request: Request) -> Response:
     principal = auth.principal_from_token(engine, request.cookies.get(auth.SESSION_COOKIE, ""))
     if principal is None:
         return _page("请先登录", web.please_sign_in(f"/signin?next={quote(request.url.path)}"), status=401)
-    from sqlalchemy import select
-
-    from rural.db import LoadBatch
-
-    t = LoadBatch.__table__
-    with engine.connect() as conn:
-        row = conn.execute(select(t.c.file_name, t.c.sha256, t.c.county).where(
-            t.c.id == int(request.path_params["batch"]))).first()
     try:
-        if row is None:
-            access.require(principal, "download_original")
-            return _page("没有原件", web.denied("没有这个批次。"), status=404)
-        if principal.county and row.county != principal.county:
-            raise access.Denied(f"您只能下载{principal.county}的原始文件。")
-        name = row.file_name
-        data = service.archived(row.sha256, principal=principal, engine=engine, name=name)
+        name, data = service.original_file(engine, int(request.path_params["batch"]), principal=principal)
+    except LookupError:
+        return _page("没有原件", web.denied("没有这个批次。"), status=404)
     except access.Denied as exc:
         return _page("无权下载", web.denied(exc.text), status=403)
     if data is None:

@@ -482,6 +482,23 @@ def archived(sha256: str, *, principal: Principal | None = None, engine: Engine 
     return data
 
 
+def original_file(engine: Engine, batch_id: int, *, principal: Principal | None = None) -> tuple[str, bytes | None]:
+    """(file name, original bytes or None when not archived) of a batch, for the server's download route: admins
+    of the batch's county only (:func:`archived` checks the role and audits); :class:`LookupError` for no batch."""
+    from rural.db import LoadBatch
+
+    t = LoadBatch.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(t.c.file_name, t.c.sha256, t.c.county).where(t.c.id == batch_id)).first()
+    who = _who(principal)
+    access.require(who, "download_original")
+    if row is None:
+        raise LookupError(batch_id)
+    if who.county and row.county != who.county:
+        raise Denied(f"您只能下载{who.county}的原始文件。")
+    return row.file_name, archived(row.sha256, principal=who, engine=engine, name=row.file_name)
+
+
 def _decrypt(sha256: str) -> bytes | None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

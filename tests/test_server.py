@@ -78,3 +78,25 @@ def test_loopback_only_and_nothing_without_sign_in(sample_db, tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert "127.0.0.1" in out and "Network URL" not in out and "External URL" not in out
+
+
+def test_original_file_rules(sample_db, tmp_path):
+    import shutil
+
+    import pytest
+
+    from etl import service
+    from rural.access import ADMIN, CLERK, Denied, Principal
+    from rural.db import make_engine
+
+    path = tmp_path / "orig.db"
+    shutil.copy(sample_db[1], path)
+    e = make_engine(f"sqlite:///{path}")
+    name, data = service.original_file(e, 1, principal=Principal("a", ADMIN, "南华县"))
+    assert name.endswith((".xlsx", ".xls", ".csv")) and data is None          # loaded by the CLI: not archived
+    with pytest.raises(Denied):
+        service.original_file(e, 1, principal=Principal("b", ADMIN, "青岚县"))   # another county's administrator
+    with pytest.raises(Denied):
+        service.original_file(e, 1, principal=Principal("c", CLERK, "南华县"))
+    with pytest.raises(LookupError):
+        service.original_file(e, 99_999, principal=Principal("a", ADMIN, "南华县"))
