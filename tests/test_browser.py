@@ -111,7 +111,14 @@ def session_cookie(server: str, role: str = "admin", township: str | None = None
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
     context.add_cookies([session_cookie(server)])
-    pg = context.new_page()
+    pg = offline(context.new_page())
+    yield pg
+    context.close()
+
+
+def offline(pg):
+    """``pg`` with every request that would leave the machine aborted and listed in ``pg.outside``, and page
+    errors in ``pg.errors``."""
     pg.outside = []
     pg.errors = []
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
@@ -125,8 +132,7 @@ def page(browser, server):
             r.abort()
 
     pg.route("**/*", route)
-    yield pg
-    context.close()
+    return pg
 
 
 def settle(pg) -> None:

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import CHROMIUM, Path, free_port, settle, streamlit_server
+from tests.test_browser import CHROMIUM, Path, browser, free_port, offline, settle, streamlit_server  # noqa: F401
 
 pytestmark = [pytest.mark.timeout(400),
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")]
@@ -44,36 +44,10 @@ def server(auth_db, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                                              "--disable-background-networking", "--no-first-run"])
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def pg(chromium):
-    from urllib.parse import urlparse
-
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.outside, page.errors = [], []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-
-    def route(r):
-        u = r.request.url
-        if urlparse(u).hostname in ("127.0.0.1", "localhost") or u.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            page.outside.append(u)
-            r.abort()
-
-    page.route("**/*", route)
-    yield page
+def pg(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    yield offline(context.new_page())
     context.close()
 
 

@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, Path, private_copy, session_cookie, settle, streamlit_server
+from tests.test_browser import CHROMIUM, Path, offline, private_copy, session_cookie, settle, streamlit_server
+from tests.test_browser import browser  # noqa: F401
 
 pytestmark = [pytest.mark.timeout(600),
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)")]
@@ -80,18 +81,6 @@ def server(sample_db, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-            "--no-first-run", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 def probe(url: str) -> bool:
     """Streamlit's client, opened on a page's own address (a bookmark), looks for the server's base path by
     asking ``/<page>/_stcore/health`` first; that 404 is the library's, not an error of ours."""
@@ -99,27 +88,15 @@ def probe(url: str) -> bool:
     return path.endswith(("/_stcore/health", "/_stcore/host-config")) and path.count("/") > 2
 
 
-def open_context(chromium, server: str, size: str):
+def open_context(browser, server: str, size: str):
     w, h = SIZES[size]
     extra = {"is_mobile": True, "has_touch": True, "user_agent": PHONE_UA} if size == "phone" else {}
-    context = chromium.new_context(viewport={"width": w, "height": h}, locale="zh-CN", accept_downloads=True, **extra)
+    context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN", accept_downloads=True, **extra)
     context.add_cookies([session_cookie(server)])
-    pg = context.new_page()
-    pg.outside, pg.errors = [], []
-    pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
+    pg = offline(context.new_page())
     pg.on("console", lambda msg: msg.type == "error" and not probe(msg.location.get("url", ""))
           and pg.errors.append(f"console: {msg.text} {msg.location.get('url', '')}"))
     pg.on("response", lambda r: r.status >= 400 and not probe(r.url) and pg.errors.append(f"HTTP {r.status}: {r.url}"))
-
-    def route(r):
-        u = r.request.url
-        if urlparse(u).hostname in ("127.0.0.1", "localhost") or u.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            pg.outside.append(u)
-            r.abort()
-
-    pg.route("**/*", route)
     return context, pg
 
 
@@ -150,10 +127,10 @@ def hover_every_chart_toolbar(pg) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_walk_every_page(chromium, server, sample_db, size):
+def test_walk_every_page(browser, server, sample_db, size):
     from tests.test_map import assert_labels_drawn, deck_state, expected_names
 
-    context, pg = open_context(chromium, server, size)
+    context, pg = open_context(browser, server, size)
     problems: list[str] = []
     try:
         for path, title in PAGES.items():
@@ -188,9 +165,9 @@ def test_walk_every_page(chromium, server, sample_db, size):
     assert problems == [], "\n".join(problems)
 
 
-def test_phone_first_screen(chromium, server):
+def test_phone_first_screen(browser, server):
     """The sidebar starts collapsed; the cockpit's first screen shows the headline figures and the attention list."""
-    context, pg = open_context(chromium, server, "phone")
+    context, pg = open_context(browser, server, "phone")
     try:
         pg.goto(server)
         settle(pg)
