@@ -174,6 +174,9 @@ def test_every_page_renders_offline(page, server):
 def test_cockpit_shows_published_figures(page, server):
     page.goto(server)
     settle(page)
+    # every headline card drawn (under load the first run may still be streaming its elements when idle flips)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMetric]').length >= 11", timeout=60_000)
+    settle(page)
     text = page.locator('[data-testid="stMain"]').inner_text()
     for figure in ("73.10%", "16,890.43元", "53.30%", "24.50%", "16.64%", "82.00%", "71.27%", "93.44%"):
         assert figure in text, figure
