@@ -35,6 +35,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_started(url: str, proc) -> None:
+    """Until the server at ``url`` answers its health check (about 30 s at most)."""
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    err = proc.stderr.read()
+    raise RuntimeError("streamlit did not start: " + (err.decode() if isinstance(err, bytes) else err)[-2000:])
+
+
 SERVERS: dict[str, str] = {}      # base URL → its database URL, for signing a browser in
 
 
@@ -50,14 +62,7 @@ def streamlit_server(db_url: str, extra_env: dict | None = None, port: int | Non
     url = f"http://127.0.0.1:{port}"
     SERVERS[url] = db_url
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+        wait_started(url, proc)
         yield url
     finally:
         proc.terminate()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests.conftest import ROOT, run_cli
-from tests.test_browser import free_port
+from tests.test_browser import free_port, wait_started
 
 
 def start(db_url: str, env: dict) -> tuple[subprocess.Popen, int]:
@@ -48,12 +47,7 @@ def test_loopback_only_and_nothing_without_sign_in(sample_db, tmp_path):
         conn.execute("DELETE FROM accounts")
     proc, port = start(f"sqlite:///{path}", {})
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_started(f"http://127.0.0.1:{port}", proc)
         # the configured address only: no "Network URL" on every interface, no "External URL" looked up outside
         try:                                   # a database without accounts: how the administrator makes one
             urllib.request.urlopen(f"http://127.0.0.1:{port}/signin", timeout=5)
