@@ -5,7 +5,7 @@ import streamlit as st
 
 from urllib.parse import quote
 
-from views._ui import Filters, chinese_widgets, counties, engine, md, meta
+from views._ui import Filters, chinese_widgets, counties, engine, md, meta, q
 from rural import access, auth, periods, web
 from rural.db import data_version
 from rural.indicators import default_compare
@@ -29,6 +29,15 @@ PAGES = [
     st.Page("views/admin.py", title="账号与审计", url_path="admin"),
 ]
 PAGE_ACTION = {"data": "upload", "admin": "accounts"}    # other pages: "view"
+AREA_PAGES_AFTER = "assistance"     # the areas of the county's own indicators (产业兴旺 …) come after this page
+
+
+def area_pages(areas: list[str]) -> list:
+    """One page per area the county has indicators for (views/area.py, told its area by ``page_area``)."""
+    from rural import catalogue
+
+    return [st.Page("views/area.py", title=catalogue.area(a).name, url_path=a) for a in areas
+            if not catalogue.area(a).page]
 COUNTY_WIDE = "全县"
 
 
@@ -173,4 +182,9 @@ if filters is None:
     data = [p for p in pages if p.url_path in ("data", "admin")]
     st.navigation([st.Page(welcome, title="开始", url_path="start", default=True), *data], position="sidebar").run()
 else:
-    st.navigation(pages, position="sidebar").run()
+    at = next(i for i, p in enumerate(pages) if p.url_path == AREA_PAGES_AFTER) + 1 \
+        if any(p.url_path == AREA_PAGES_AFTER for p in pages) else len(pages)
+    pages = pages[:at] + area_pages(q("indicator_areas")) + pages[at:]
+    page = st.navigation(pages, position="sidebar", expanded=True)    # every page listed (no “View more”)
+    st.session_state["page_area"] = page.url_path
+    page.run()

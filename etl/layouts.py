@@ -57,6 +57,7 @@ class Field:
     unknown: str = "error"                       # a value not in the vocabulary: error | keep (as written) | exclude (the row)
     repeat: tuple[str, ...] = ()                 # normalized patterns with {n}: 致贫/返贫风险{n}
     period_value: bool = False
+    yearly: bool = False                         # a yearly value (年度目标): a column of a year serves every period of it
     from_title: bool = False                     # when no column has it: a vocabulary value in the title / sheet / file name
     in_template: bool = True                     # a column of the blank template
     empty: str = "empty"                         # an empty cell: empty | zero (a count or amount of a table's row)
@@ -106,6 +107,7 @@ class Layout:
     template_period: str = ""
     label_fields: tuple[str, ...] = ()
     county_level: bool = False
+    keep_totals: bool = False   # 全县 / 合计 rows are the county's own figures (not sums to check): loaded as such
     any_of: tuple[tuple[str, ...], ...] = ()
     excludes: tuple[str, ...] = ()
     grain: str = ""
@@ -217,7 +219,7 @@ def _field(d: dict, sets: dict[str, list[str]], where: str) -> Field:
     return Field(name=d["name"], type=kind, required=bool(d.get("required", True)), variants=paths,
                  unit=d.get("unit", ""), vocab=d.get("vocab"), unknown=d.get("unknown", "error"),
                  repeat=tuple(norm_text(p.replace("{n}", "§")).replace("§", "{n}") for p in d.get("repeat", [])),
-                 period_value=bool(d.get("period_value", False)), from_title=bool(d.get("from_title", False)),
+                 period_value=bool(d.get("period_value", False)), yearly=bool(d.get("yearly", False)), from_title=bool(d.get("from_title", False)),
                  in_template=bool(d.get("in_template", True)), empty=d.get("empty", "empty"),
                  match=d.get("match", "exact"),
                  total=d.get("total", "sum"), raw_variants=raw)
@@ -301,7 +303,7 @@ def _load(rules_file: str, layouts_dir: str) -> Reference:
         lay = Layout(name=path.stem, kind=raw["kind"], label=raw["label"], module=raw.get("module", raw["kind"]),
                      fields=tuple(fields), description=raw.get("description", ""), periods=raw.get("periods", "month"),
                      template_period=raw.get("template_period", ""), label_fields=tuple(raw.get("label_fields", [])),
-                     county_level=bool(raw.get("county_level", False)),
+                     county_level=bool(raw.get("county_level", False)), keep_totals=bool(raw.get("keep_totals", False)),
                      any_of=tuple(any_of), excludes=tuple(norm_text(x) for x in raw.get("excludes", [])),
                      grain=raw.get("grain", ""), group=group, item_columns=raw.get("item_columns", ""),
                      also_kinds=tuple(raw.get("also_kinds", [])), exclude_empty=dict(raw.get("exclude_empty", {})),

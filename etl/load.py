@@ -196,9 +196,24 @@ def _village_ids(conn: Connection, pairs: pd.DataFrame) -> dict[tuple[int, str],
     return have
 
 
+def subject_of(kind: str, facts: pd.DataFrame) -> str:
+    """What of its kind a batch speaks for (``LoadBatch.subject``): for 指标数据, its indicators — a sheet of other
+    indicators (another department's) does not replace it, a sheet of the same ones does; "" for other kinds."""
+    if kind != "indicators" or "indicator" not in facts:
+        return ""
+    keys = ",".join(sorted(set(facts["indicator"].dropna())))
+    if len(keys) <= 64:
+        return keys
+    import hashlib
+
+    return f"{len(set(facts['indicator'].dropna()))}项:" + hashlib.sha256(keys.encode()).hexdigest()[:40]
+
+
 def _write_sheet(conn: Connection, plan: FilePlan, sp: SheetPlan, township_ids: dict, progress) -> dict:
     b = LoadBatch.__table__
-    same = (b.c.kind == sp.kind) & (b.c.period == sp.period) & (b.c.county == plan.county) & (b.c.status == BATCH_ACTIVE)
+    subject = subject_of(sp.kind, sp.facts)
+    same = (b.c.kind == sp.kind) & (b.c.period == sp.period) & (b.c.county == plan.county) & (b.c.status == BATCH_ACTIVE) \
+        & (b.c.subject == subject)
     current = conn.execute(select(b.c.id, b.c.scope, b.c.file_name).where(same)).all()
     if sp.scope != COUNTY_WIDE:
         wide = [r for r in current if r.scope == COUNTY_WIDE]
@@ -219,7 +234,7 @@ def _write_sheet(conn: Connection, plan: FilePlan, sp: SheetPlan, township_ids: 
         file_name=plan.file, sha256=plan.sha256, sheet=sp.sheet, kind=sp.kind, period=sp.period,
         period_end=periods.effective_month(sp.kind, sp.period), county=plan.county, scope=sp.scope,
         rows_read=sp.rows_read, rows_loaded=loaded, rows_rejected=sp.rows_read - loaded,
-        loaded_at=datetime.now().replace(microsecond=0), status=BATCH_ACTIVE,
+        loaded_at=datetime.now().replace(microsecond=0), status=BATCH_ACTIVE, subject=subject,
         note=note, report=report)).inserted_primary_key[0]
     if replaced:
         conn.execute(update(b).where(b.c.id.in_(replaced)).values(superseded_by=batch_id))
@@ -343,7 +358,7 @@ def redo_on(conn: Connection, batch_id: int) -> tuple[dict, list[int]]:
     b = LoadBatch.__table__
     row = _batch(conn, batch_id, BATCH_UNDONE, "只能恢复已撤销的批次")
     same = (b.c.kind == row["kind"]) & (b.c.period == row["period"]) & (b.c.county == row["county"]) \
-        & (b.c.status == BATCH_ACTIVE)
+        & (b.c.status == BATCH_ACTIVE) & (b.c.subject == row["subject"])
     if row["scope"] != "全县":
         same = same & ((b.c.scope == row["scope"]) | (b.c.scope == "全县"))
     current = conn.execute(select(b.c.id).where(same)).scalars().all()

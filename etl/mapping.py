@@ -268,16 +268,23 @@ def _group(lay: Layout, keys: tuple[str, ...]) -> tuple[str, Field] | None:
     """(group value, measure field) for a wide column: [城市低保, 人次] or one level 城市低保人次."""
     if lay.group is None:
         return None
-    if "group_vocab" not in lay._index:
-        lay._index["group_vocab"] = lay.field(lay.group.key).vocabulary()
-    voc = lay._index["group_vocab"]
+    key_field = lay.field(lay.group.key)
+    if key_field.vocab == "indicators":       # the indicator catalogue: read as it is now (it may have changed)
+        voc = key_field.vocabulary()
+    else:
+        if "group_vocab" not in lay._index:
+            lay._index["group_vocab"] = key_field.vocabulary()
+        voc = lay._index["group_vocab"]
     measures = {m: lay.field(m) for m in lay.group.measures}
     for i, k in enumerate(keys):
         g = voc.lookup(k) if voc else None
         if g is None:
             continue
         rest = keys[i + 1:]
-        if not rest:
+        if not rest:     # the group's name alone (a period under it taken out): its value column, when it has one
+            pv = next((lay.field(m) for m in lay.group.measures if lay.field(m).period_value), None)
+            if pv is not None and i == len(keys) - 1 and len(keys) == 1:
+                return g, pv
             continue
         f = _lookup(lay, rest)
         if f is not None and f.name in measures:

@@ -316,6 +316,9 @@ def extract_table(t: Table, file: str, ref: Reference | None = None) -> Extracte
     problems += identical_rows(t, fp, detail, file)
     total_problems, orphans = check_totals(t, typed, classes, detail, rules, file, body)
     problems += total_problems
+    if lay.keep_totals and classes.total:    # 全县 / 合计 rows are the county's own reported figures
+        detail = detail.union(pd.Index(classes.total))
+        classes.total = []
     if orphans and lay.county_level:       # 全县 rows of a county-level table are its data
         classes.total = [i for i in classes.total if i not in orphans]
         detail = detail.union(pd.Index(orphans))
@@ -605,6 +608,8 @@ def _fit_period(code: str, lay: Layout, file: str, sheet: str) -> str:
         return code if k in ("year", "month") else periods.end_month(code)
     if lay.periods == "month":
         return periods.end_month(code)
+    if lay.periods == "any":         # as reported: a year, a half-year, a quarter or a month
+        return code
     if k == "month":  # income: 1-12月 → year, 1-6月 → first half, 1-3/1-9月 → quarter
         m = int(code[5:])
         if m == 12:

@@ -20,9 +20,13 @@ def split_periods(typed: pd.DataFrame, mapping: Mapping) -> list[tuple[tuple | N
     tags = period_tags(mapping)
     if not tags:
         return [(None, typed, list(mapping.claims))]
+    # a yearly column (2023年目标) serves every period of its year (截至2023年6月); alone in its year, it is one
+    yearly = {t for t in tags if t[0] == "year" and all(c.field.yearly for c in mapping.claims if c.period == t)}
+    serves = {t: [y for y in yearly if y[1] == t[1] and y != t] for t in tags}
+    tags = [t for t in tags if t not in yearly or not any(t in serves[o] for o in tags if o not in yearly)]
     out = []
     for tag in tags:
-        claims = [c for c in mapping.claims if c.period in (None, tag)]
+        claims = [c for c in mapping.claims if c.period in (None, tag, *serves[tag])]
         out.append((tag, typed[[c.name for c in claims]], claims))
     return out
 

@@ -32,7 +32,7 @@ from etl.pipeline import (
 from etl.read import ACCEPTED, sniff_format
 from etl.sources import KIND_LABEL
 from etl import load as loader
-from etl.load import STATUS_LABEL, Progress, Unchanged, batch_row, redo_on, undo_on, what_if, write_plan_on  # noqa: F401
+from etl.load import STATUS_LABEL, Progress, Unchanged, batch_row, redo_on, undo_on, subject_of, what_if, write_plan_on  # noqa: F401
 from rural import access, indicators as ind, periods
 from rural.access import Denied, Principal
 from rural.db import BATCH_ACTIVE, LoadBatch
@@ -173,7 +173,8 @@ def _inspect(engine: Engine, who: Principal, name: str, data: bytes, kind: str |
     for sp in plan.sheets:
         check.sheets.append(SheetCheck(sp.sheet, sp.kind, sp.label, sp.period, sp.scope, sp.rows_read, len(sp.facts),
                                        sp.skipped, preview(sp.facts, preview_rows), sp.report,
-                                       replaced_batches(engine, plan.county, sp.kind, sp.period, sp.scope)))
+                                       replaced_batches(engine, plan.county, sp.kind, sp.period, sp.scope,
+                                                        subject_of(sp.kind, sp.facts))))
     if plan.skipped_sheets and not columns_map:
         check.unplaced = unplaced_sheets(check.name, data, kind, only=set(plan.skipped_sheets))
     if plan.sheets and not check.already_loaded:
@@ -250,10 +251,11 @@ def _require_batches(conn, who: Principal, action: str, ids: list[int]) -> None:
     _require_rows(who, action, rows)
 
 
-def replaced_batches(engine: Engine, county: str, kind: str, period: str, scope: str) -> list[dict]:
-    """The active batches a load of (kind, period, scope) would supersede, with their sizes."""
+def replaced_batches(engine: Engine, county: str, kind: str, period: str, scope: str, subject: str = "") -> list[dict]:
+    """The active batches a load of (kind, period, scope, subject) would supersede, with their sizes."""
     b = LoadBatch.__table__
-    same = (b.c.kind == kind) & (b.c.period == period) & (b.c.county == county) & (b.c.status == BATCH_ACTIVE)
+    same = (b.c.kind == kind) & (b.c.period == period) & (b.c.county == county) & (b.c.status == BATCH_ACTIVE) \
+        & (b.c.subject == subject)
     if scope != "全县":
         same = same & (b.c.scope == scope)
     with engine.connect() as conn:

@@ -149,6 +149,9 @@ LEVELS: dict[str, str | Callable[[tuple, dict], str]] = {
     # across sources (alerts and changes of a county scope name lagging townships: ranking-level facts)
     "township_table": RANKING, "summary": AGGREGATE, "alerts": AGGREGATE, "headline_values": AGGREGATE,
     "headlines": AGGREGATE, "changes": AGGREGATE, "freshness": AGGREGATE,
+    # the county's own indicators (指标数据): county or township figures; the ranking names every township
+    "county_values": AGGREGATE, "indicator_series": AGGREGATE, "indicator_table": AGGREGATE,
+    "indicator_areas": AGGREGATE, "indicator_by_township": RANKING,
 }
 
 

@@ -7,6 +7,7 @@ and arranges.
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine
 from rural import access, charts, indicators as ind, periods, status as vocab_status
 from rural.access import Principal
 from rural.indicators import Scope
-from rural.labels import changes_table, display
+from rural.labels import changes_table, display, indicator_rows
 from rural.numbers import fmt
 from rural.settings import get_settings, reference_path
 
@@ -123,6 +124,8 @@ def gather(engine: Engine, scope: Scope, compare: str | None = "auto", *, princi
         "assistance_trend": get("assistance_trend"),
         "by_category": get("projects_by_category"),
         "township_table": get("township_table"),
+        "county_values": get("county_values"),
+        "indicator_table": get("indicator_table"),
     }
 
 
@@ -215,6 +218,9 @@ def compose(d: dict, tpl: dict | None = None) -> Briefing:
                                                    per_capita=yuan(inc["latest_per_capita"]), growth=pct(inc["latest_growth_pct"])))
     if inc.get("year"):
         s.figures.append("income")
+    # the county's own indicators: a section per area (产业兴旺 …), one sentence per indicator from its template
+    for key, sec in area_sections(d.get("county_values", []), tpl).items():
+        secs[key] = sec
     # 七、较上次会议的变化: only like compared with like (indicators.changes says how), only changes that matter
     s = secs["changes"]
     ch = d["changes"]
@@ -258,10 +264,72 @@ def compose(d: dict, tpl: dict | None = None) -> Briefing:
     as_of_line = (tpl["as_of_line"] if compare else tpl["as_of_line_no_compare"]).format(
         as_of_label=periods.label(scope.as_of), compare_label=periods.label(compare) if compare else "")
     figs = figures(d)
-    sections = [secs[k] for k in tpl["sections"] if secs[k].sentences or secs[k].tables]
+    order = list(tpl["sections"])
+    at = order.index("changes") if "changes" in order else len(order)
+    order[at:at] = [k for k in secs if k.startswith("area:")]
+    sections = [secs[k] for k in order if secs[k].sentences or secs[k].tables]
+    for i, sec in enumerate(sections):      # numbered in order: 一、… whatever areas the county reports
+        sec.heading = f"{chinese_numeral(i + 1)}、{_HEADING_NUMBER.sub('', sec.heading)}"
     for sec in sections:
         sec.figures = [f for f in sec.figures if f in figs]
     return Briefing(title, as_of_line, scope, compare, sections, figs, excel_tables(d), d)
+
+
+_HEADING_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (section numbers of official text)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def indicator_sentence(v: dict, t: dict) -> str:
+    """One county indicator in words, from its catalogue template (``briefing``) or the default one: {name}, {value},
+    {target}, {completion}, {relation}, {status}, {period}; numbers in the one style."""
+    from rural import catalogue
+
+    entry = catalogue.entry(v["key"])
+    places = None if v["unit"] in ("%", "元") else v["precision"]
+
+    def f(x):
+        return number(x, v["unit"]) if places is None else fmt(x, v["unit"], places=places, prose=True,
+                                                             separators=get_settings().thousands_separators)
+
+    if v["target"] is None:
+        relation = t["indicator_relation_none"]
+    elif v["status"] in ("target_met", "meets_reference", "ahead"):
+        relation = t["indicator_relation_met"]
+    else:
+        gap = abs(Decimal(str(v["target"])) - Decimal(str(v["value"])))
+        relation = t["indicator_relation_missed"].format(gap=f(gap) if v["unit"] != "%" else pct(gap) + "个百分点")
+    values = {"name": v["name"], "value": f(v["value"]), "target": f(v["target"]) if v["target"] is not None else "—",
+              "completion": pct(v["completion_pct"]) if v["completion_pct"] is not None else "—", "relation": relation,
+              "status": vocab_status.word(v["status"]) if v["status"] else "", "period": v["period_label"]}
+    template = t["indicator_no_target"] if v["target"] is None else (entry.briefing or t["indicator_default"])
+    text = template.format(**values)
+    return t["indicator_period"].format(period=v["period_label"], text=text) if v["period_label"] else text
+
+
+def area_sections(values: list[dict], tpl: dict) -> dict[str, Section]:
+    """The briefing's sections of the county's own indicators, one per area in the catalogue's order."""
+    from rural import catalogue
+
+    out = {}
+    for area in catalogue.areas():
+        mine = [v for v in values if v["area"] == area.key and catalogue.entry(v["key"]).briefing != "-"]
+        if not mine or area.page:
+            continue
+        sec = Section(f"area:{area.key}", area.name)
+        sec.sentences = [indicator_sentence(v, tpl["sentences"]) for v in mine if v["value"] is not None]
+        table = pd.DataFrame([{c: v[c] for c in ("name", "period_label", "value", "unit", "target", "completion_pct",
+                                                 "status")} for v in mine])
+        sec.tables.append((f"{area.name}主要指标", indicator_rows(table)))
+        out[sec.key] = sec
+    return out
 
 
 def employment_sentence(i: dict, t: dict) -> str:
@@ -339,6 +407,8 @@ def excel_tables(d: dict) -> dict[str, pd.DataFrame]:
         "乡镇汇总": d["township_table"].drop(columns=["lon", "lat", "coord_note"], errors="ignore"),
     }
     out = {}
+    if len(d.get("indicator_table", [])):      # the county's own indicators: the area pages' table, from one function
+        out["县里的指标"] = indicator_rows(d["indicator_table"])
     for name, df in tables.items():
         if df is None or df.empty:
             continue

@@ -242,3 +242,47 @@ def work_by_township(df: pd.DataFrame, as_of: str | None) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="条数（条）", tickformat=",d", rangemode="nonnegative")
     return _frame(fig, "warning_leads", "各乡镇预警线索推送和核实", as_of, "条")
+
+
+# -------------------------------------------------------------------- the county's own indicators
+def indicator_trend(series: pd.DataFrame, key: str, as_of: str | None) -> go.Figure:
+    """One county indicator over its reported periods (``county_indicators.indicator_series``), with the year's
+    target as a dashed mark; bars coloured by status."""
+    ind = entry(key)
+    x = list(series["period_label"])
+    places = ind.precision
+    colours = [status_colour(s) if isinstance(s, str) else BLUE for s in series["status"]]
+    fig = go.Figure()
+    if ind.chart == "line":
+        fig.add_scatter(x=x, y=series["value"], mode="lines+markers+text", name=ind.name, line={"color": BLUE, "width": 3},
+                        marker={"size": 10, "color": colours},
+                        text=[fmt(v, ind.unit, places=places) for v in series["value"]], textposition="top center")
+    else:
+        fig.add_bar(x=x, y=series["value"], name=ind.name, marker_color=colours,
+                    text=[fmt(v, ind.unit, places=places) for v in series["value"]], textposition="outside")
+    if series["target"].notna().any():
+        fig.add_scatter(x=x, y=series["target"], mode="markers+text", name="年度目标",
+                        marker={"symbol": "line-ew-open", "size": 44, "color": VERMILLION, "line": {"width": 3}},
+                        text=[f"目标 {fmt(v, ind.unit, places=places)}" if pd.notna(v) else "" for v in series["target"]],
+                        textposition="middle right", cliponaxis=False)
+    fig.update_yaxes(title=f"{ind.name}（{ind.unit}）", rangemode="tozero", tickformat=",")
+    return _frame(fig, key, ind.name, as_of, ind.unit)
+
+
+def indicator_ranking(df: pd.DataFrame, key: str, as_of: str | None) -> go.Figure:
+    """Townships' figures of one county indicator (``county_indicators.indicator_by_township``), best on top,
+    against the county's figure; bars coloured by their status against the county."""
+    ind = entry(key)
+    d = df.iloc[::-1]
+    colours = [status_colour(s) if isinstance(s, str) else BLUE for s in d["county_status"]]
+    fig = go.Figure(go.Bar(x=d["value"], y=d["name"], orientation="h", marker_color=colours,
+                           text=[fmt(v, ind.unit, places=ind.precision) for v in d["value"]], textposition="outside",
+                           cliponaxis=False, name=ind.name))
+    county = df["county_value"].dropna()
+    if len(county):
+        fig.add_vline(x=float(county.iloc[0]), line_dash="dash", line_color=VERMILLION,
+                      annotation_text=f"全县 {fmt(county.iloc[0], ind.unit, places=ind.precision)}",
+                      annotation_position="top")
+    fig.update_xaxes(title=f"{ind.name}（{ind.unit}）", rangemode="tozero", tickformat=",")
+    fig.update_layout(showlegend=False)
+    return _frame(fig, key, f"各乡镇{ind.name}", as_of, ind.unit, height=max(HEIGHT, 60 + 34 * len(d)))

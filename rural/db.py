@@ -49,11 +49,14 @@ class LoadBatch(Base):
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     report: Mapped[str] = mapped_column(Text, default="")   # JSON: how every row read was accounted for
+    # what of its kind the batch speaks for, when one kind comes in several sheets that do not replace each
+    # other: the indicators of a 指标数据 sheet (see etl.load.subject_of); "" for every other kind
+    subject: Mapped[str] = mapped_column(String(64), default="")
     __table_args__ = (
         Index("ix_batch_kind_period", "kind", "status", "period"),
-        # At most one active batch per kind, period, county and scope, whatever the code does: a second
+        # At most one active batch per kind, period, county, scope and subject, whatever the code does: a second
         # active one (two corrected copies loaded at once) is refused by the database itself.
-        Index("uq_batch_active", "kind", "period", "county", "scope", unique=True,
+        Index("uq_batch_active", "kind", "period", "county", "scope", "subject", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
     )
 
@@ -205,6 +208,23 @@ class WorkRecord(_Fact, Base):
     __table_args__ = (Index("ix_work_batch", "batch_id", "item"),)
 
 
+class IndicatorValue(_Fact, Base):
+    """One reported value of a county indicator (指标数据): a township's, a village's or the county's own
+    (``township_id`` None), for its batch's period. Values are exact decimals scaled by 10⁴ (``*_e4``), in the
+    catalogue's unit; ``indicator`` is the catalogue key."""
+
+    __tablename__ = "indicator_value"
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    indicator: Mapped[str] = mapped_column(String(60))
+    unit: Mapped[str] = mapped_column(String(10), default="")
+    value_e4: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    numerator_e4: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    denominator_e4: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    target_e4: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    __table_args__ = (Index("ix_indicator_batch", "batch_id", "indicator"),)
+
+
 class ColumnMapping(Base):
     """A clerk's mapping of one header layout (its signature) to a kind and fields, reused by itself."""
 
@@ -291,12 +311,13 @@ FACT_TABLES = {
     "integrated": Project.__table__,     # a 统筹整合 plan sent on its own: every project of it is integrated
     "work": WorkRecord.__table__,
     "industry": WorkRecord.__table__,
+    "indicators": IndicatorValue.__table__,
 }
 
 
 # Secondary fact tables a sheet may fill besides its kind's table (SheetPlan.extra), by table name.
 EXTRA_TABLES = {"household_risk": HouseholdRisk.__table__}
-SCHEMA_VERSION = 4   # raise with every change to the tables; an older database is rebuilt or refused
+SCHEMA_VERSION = 5   # raise with every change to the tables; an older database is rebuilt or refused
 
 
 def database_url(url: str | None = None) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Engine
 
-from rural import periods, status as vocab_status
+from rural import catalogue, periods, status as vocab_status
 from rural.db import (
     BATCH_ACTIVE, AssistancePayment, EmploymentResult, IncomeRecord, LoadBatch, MonitoredHousehold, PlatformCase,
     Project, Township, Village, WelfarePost, WorkRecord,
@@ -565,6 +565,8 @@ def summary(engine: Engine, scope: Scope = Scope()) -> dict:
         "projects": project_shares(engine, scope),
         "assistance": assistance_by_type(engine, scope) | {"platform": platform_summary(engine, scope)},
         "industry": industry,
+        "indicators": [{k: v[k] for k in ("key", "name", "value", "unit", "target", "status", "period")}
+                       for v in county_indicators.county_values(engine, scope)],
     }
 
 
@@ -618,7 +620,7 @@ def township_table(engine: Engine, scope: Scope) -> pd.DataFrame:
     out = out.merge(assistance_by_township(engine, scope).rename(columns={"amount_wan": "assistance_wan"})[
         ["name", "assistance_wan"]], on="name", how="left")
     out = out.merge(projects_by_township(engine, scope)[["name", "investment_wan"]], on="name", how="left")
-    return out
+    return out.merge(county_indicators.township_values(engine, scope), on="name", how="left")
 
 
 def _alert(key: str, item: str, status: str, reason: str) -> dict:
@@ -636,13 +638,13 @@ def alerts(engine: Engine, scope: Scope) -> list[dict]:
     for i in emp["indicators"]:
         gap = abs(Decimal(str(i["gap_pct"])))
         word = "高于" if i["status"] == "ahead" else "低于"
-        out.append(_alert(f"employment:{i['name']}", f"{i['name']}完成率", i["status"],
+        out.append(_alert(f"employment:{i['name']}", catalogue.measure(f"employment:{i['name']}").name, i["status"],
                           f"完成目标任务的{i['completion_pct']:.2f}%，{word}时序进度{gap:.2f}个百分点"
                           f"（{periods.label(emp['period'], ytd=True)}，时序进度{emp['time_progress_pct']:.2f}%）"))
     shares = project_shares(engine, scope)
     ref = th("industrial_share_reference_pct")
-    for key, name in (("library", "项目库产业类投资占比"), ("integrated", "统筹整合资金产业类投资占比")):
-        s = shares.get(key)
+    for key in ("library", "integrated"):
+        s, name = shares.get(key), catalogue.measure(f"{key}_share").name
         if s and s["industrial_share_pct"] is not None:
             ok = s["industrial_share_pct"] >= ref
             out.append(_alert(f"projects:{key}", name, "meets_reference" if ok else "below_reference",
@@ -651,7 +653,7 @@ def alerts(engine: Engine, scope: Scope) -> list[dict]:
     if pf["closure_rate_pct"] is not None:
         r = pf["closure_rate_pct"]
         st_ = "closure_ok" if r >= th("platform_good_pct") else "closure_low" if r >= th("platform_watch_pct") else "closure_poor"
-        out.append(_alert("platform", "救助平台办结率", st_,
+        out.append(_alert("platform", catalogue.measure("closure_rate_pct").name, st_,
                           f"今年受理{fmt_int(pf['received'])}件、办结{fmt_int(pf['closed'])}件，办结率{r:.2f}%"))
     inc = income_summary(engine, scope)
     low = get_settings().income_bands[0]
@@ -661,7 +663,7 @@ def alerts(engine: Engine, scope: Scope) -> list[dict]:
                           f"{inc['year']}年{'仍有' + fmt_int(n_low) + '户' if n_low else '已全部消除'}"))
     if inc.get("growth_pct") is not None:
         up = inc["growth_pct"] > 0
-        out.append(_alert("income:growth", "脱贫人口人均纯收入", "income_growing" if up else "income_falling",
+        out.append(_alert("income:growth", catalogue.entry("per_capita_income").name, "income_growing" if up else "income_falling",
                           f"{inc['year']}年同比{'增长' if up else '下降'}{abs(inc['growth_pct']):.2f}%"))
     if not scope.township:
         mon = monitoring_overview(engine, scope)
@@ -673,30 +675,17 @@ def alerts(engine: Engine, scope: Scope) -> list[dict]:
                     continue
                 gap = county_rate - Decimal(str(r.elimination_rate_people))
                 if gap > lag:
-                    out.append(_alert(f"township:{r.name}", f"{r.name}风险消除率", "township_lagging",
+                    out.append(_alert(f"township:{r.name}", f"{r.name}{catalogue.entry('elimination_rate').name}",
+                                      "township_lagging",
                                       f"{r.elimination_rate_people:.2f}%，低于全县{county_rate:.2f}%达{gap:.2f}个百分点"))
+    out += county_indicators.alerts(engine, scope)
     return sorted(out, key=lambda a: vocab_status.level(a["level"]).rank)
 
 
-# key, name, unit, source: the kind whose report the value comes from, and how its periods compare —
-# "snapshot" (截至 a month: any two compare), "ytd" (year to date: two reports of the same year compare; across
-# the new year's reset, the same months a year earlier), "annual" (a year or half-year: compared with the
-# same period a year earlier, the previous comparable one). ``cumulative`` values add up within a year.
-HEADLINES = (
-    ("elimination_rate_people", "风险消除率（按人）", "%", "monitoring", "snapshot"),
-    ("households", "累计纳入监测户数", "户", "monitoring", "snapshot"),
-    ("people", "累计纳入监测人数", "人", "monitoring", "snapshot"),
-    ("eliminated_people", "风险消除人数", "人", "monitoring", "snapshot"),
-    ("new_households", "今年新识别纳入户数", "户", "monitoring", "ytd"),
-    ("per_capita", "脱贫人口人均纯收入（年度）", "元", "income", "annual"),
-    ("latest_per_capita", "脱贫人口人均纯收入（半年）", "元", "income", "annual"),
-    ("warning_leads", "推送预警线索", "条", "work", "ytd"),
-    ("library_share", "项目库产业类投资占比", "%", "projects", "snapshot"),
-    ("integrated_share", "统筹整合资金产业类投资占比", "%", "integrated", "snapshot"),
-    ("assistance_wan", "社会救助发放金额", "万元", "assistance", "ytd"),
-    ("closure_rate_pct", "救助平台办结率", "%", "platform", "ytd"),
-)
-CUMULATIVE = frozenset({"new_households", "warning_leads", "assistance_wan"})
+# The headlines (names, units, source kinds and how their periods compare) are the catalogue's measures
+# (``indicators.toml``): "snapshot" (截至 a month: any two compare), "ytd" (year to date: two reports of the same
+# year compare; across the new year's reset, the same months a year earlier), "annual" (a year or half-year:
+# compared with the same period a year earlier). ``cumulative`` values add up within a year.
 
 
 def headline_values(engine: Engine, scope: Scope) -> dict[str, tuple[object, str | None]]:
@@ -720,6 +709,8 @@ def headline_values(engine: Engine, scope: Scope) -> dict[str, tuple[object, str
     emp = employment_status(engine, scope)
     for i in emp["indicators"]:
         values[f"employment:{i['name']}"] = (i["completion_pct"], emp["period"])
+    for v in county_indicators.county_values(engine, scope):
+        values[f"custom:{v['key']}"] = (v["value"], v["period"])
     return values
 
 
@@ -729,10 +720,8 @@ def headlines(engine: Engine, scope: Scope) -> dict:
 
 
 def _meta(key: str) -> tuple[str, str, str, str]:
-    for k, name, unit, kind, form in HEADLINES:
-        if k == key:
-            return name, unit, kind, form
-    return key.split(":", 1)[-1] + "完成率", "%", "employment", "ytd"
+    m = catalogue.measure(key)
+    return m.name, m.unit, catalogue.kind_of(m), m.compare or "snapshot"
 
 
 def _label(kind: str, period: str, year_known: str | None = None) -> str:
@@ -771,7 +760,7 @@ def changes(engine: Engine, scope: Scope, compare_as_of: str | None) -> dict:
         before, before_period = then.get(key, (None, None))
         row = {"key": key, "name": name, "unit": unit, "kind": kind, "now": value, "now_period": period,
                "then": None, "then_period": None, "change": None, "basis": "not_comparable", "compared": "",
-               "cumulative": key in CUMULATIVE}
+               "cumulative": catalogue.measure(key).cumulative}
         if value is None or period is None:
             row["compared"] = "无数据"
         elif not compare_as_of:
@@ -873,3 +862,10 @@ def default_compare(engine: Engine, as_of: str, county: str | None = None) -> st
     if target in earlier:
         return target
     return earlier[-1] if earlier else None
+
+
+# The county's own indicators (指标数据), reached through the same gateway (access.call → indicators.<name>).
+from rural import county_indicators  # noqa: E402
+from rural.county_indicators import (  # noqa: E402,F401
+    county_values, indicator_areas, indicator_by_township, indicator_series, indicator_table,
+)

@@ -26,6 +26,8 @@ COLUMNS = {
     "area_mu": "面积（亩）", "lon": "经度", "lat": "纬度", "coord_note": "坐标说明",
     "item": "事项", "level": "等级", "reason": "说明", "then": "对比值", "now": "本期值", "unit": "单位",
     "compared": "比较", "change_text": "变化",
+    "value": "数值", "annual_target": "年度目标", "definition": "口径", "county_value": "全县",
+    "gap": "与全县差", "county_status": "与全县比较", "rank": "名次", "area": "领域", "period_label": "统计期",
 }
 
 
@@ -80,7 +82,18 @@ def display(df: pd.DataFrame, keep: list[str] | None = None) -> pd.DataFrame:
         from rural import periods
 
         d["period"] = d["period"].map(lambda p: periods.label(p) if isinstance(p, str) else p)
-    return d.rename(columns={c: COLUMNS.get(c, c) for c in d.columns})
+    return d.rename(columns={c: COLUMNS.get(c) or _custom_heading(c) for c in d.columns})
+
+
+def _custom_heading(column) -> str:
+    """``custom:<key>`` (a county indicator's column) → its catalogue name with the unit, 农村卫生厕所普及率（%）."""
+    if isinstance(column, str) and column.startswith("custom:"):
+        from rural.catalogue import CATALOGUE
+
+        ind = CATALOGUE.get(column[7:])
+        if ind is not None:
+            return f"{ind.name}（{ind.unit}）"
+    return column
 
 
 def changes_table(ch: dict, *, prose: bool = False, separators: bool = True) -> pd.DataFrame:
@@ -120,3 +133,31 @@ def effect_table(rows: list[dict], before: str = "载入前", after: str = "载�
     ch = {"items": [{**r, "compared": ""} for r in rows]}
     t = changes_table(ch).drop(columns=["比较"])
     return t.rename(columns={"对比值": before, "本期值": after})
+
+
+def indicator_rows(df: pd.DataFrame, unit: str | None = None, places: int | None = None) -> pd.DataFrame:
+    """A table of county indicators (``county_indicators.indicator_table``, or a ranking of one indicator with
+    ``unit`` and ``places``) as shown and exported: values in the one number style with their units (rows may
+    differ in unit), status words, Chinese headings. The page and the Excel pack both use this."""
+    from rural.numbers import fmt
+
+    d = df.copy()
+    for col in ("value", "target", "county_value", "gap"):
+        if col in d:
+            if unit is None:
+                d[col] = [fmt(v, u, places=None if u in ("%", "元") else _places(n)) for v, u, n in
+                          zip(d[col], d["unit"], d["name"])]
+            else:
+                d[col] = [fmt(v, unit, places=places, signed=col == "gap") for v in d[col]]
+    if "county_status" in d:
+        d["county_status"] = d["county_status"].map(lambda s: STATUS.get(s, s) if isinstance(s, str) else "—")
+    if "status" in d:
+        d["status"] = d["status"].map(lambda s: s if isinstance(s, str) else "—")
+    d = d.rename(columns={"target": "annual_target"})
+    return display(d.drop(columns=[c for c in ("unit",) if c in d.columns]))
+
+
+def _places(name: str) -> int | None:
+    from rural.catalogue import custom
+
+    return next((i.precision for i in custom() if i.name == name), None)

@@ -28,16 +28,42 @@ import pydeck as pdk
 
 from rural.settings import reference_path
 
-# indicator column → (label, unit)
-MAP_INDICATORS = {
-    "elimination_rate_people": ("风险消除率（按人）", "%"),
-    "households": ("累计纳入监测户数", "户"),
-    "people": ("累计纳入监测人数", "人"),
-    "per_capita": ("脱贫人口人均纯收入", "元"),
-    "low_income_households": ("人均纯收入万元以下户数", "户"),
-    "assistance_wan": ("社会救助发放金额", "万元"),
-    "investment_wan": ("项目库投资额", "万元"),
-}
+def map_indicators(df: pd.DataFrame | None = None) -> dict[str, tuple[str, str]]:
+    """The indicators the map can show, column of ``indicators.township_table`` → (label, unit), from the catalogue:
+    the built-in values marked ``map`` and, when ``df`` is given, every county indicator marked ``map`` that has
+    township figures (column ``custom:<key>``)."""
+    from rural import catalogue
+
+    out = {m.key: (m.name, m.unit) for m in catalogue.map_measures()}
+    if df is not None:
+        for ind in catalogue.custom():
+            col = f"custom:{ind.key}"
+            if ind.map and col in df and df[col].notna().any():
+                out[col] = (ind.name, ind.unit)
+    return out
+
+
+class _BuiltIn(dict):
+    """``MAP_INDICATORS``: the built-in map values (read from the catalogue when first used)."""
+
+    def _fill(self):
+        if not dict.__len__(self):
+            self.update(map_indicators())
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._fill()
+        return dict.__len__(self)
+
+
+MAP_INDICATORS = _BuiltIn()
 LOW, HIGH = (230, 159, 0), (0, 114, 178)   # Okabe–Ito orange → blue
 NO_DATA = (200, 200, 200)
 
@@ -295,7 +321,7 @@ def township_map(df: pd.DataFrame, column: str, county: str | None = None, *, na
 
     ``names`` / ``values`` draw each township's name / its value under the name; ``compact`` fits the county
     into a phone-sized map."""
-    label, unit = MAP_INDICATORS[column]
+    label, unit = map_indicators(df)[column]
     notes: list[str] = []
     d = df.copy()
     d["value"] = pd.to_numeric(d[column], errors="coerce")

@@ -50,13 +50,15 @@ RATE_UNITS = frozenset({"%", "个百分点"})
 SCALED = {"万元": "亿元", "亩": "万亩"}     # amounts written with up to two decimals, trailing zeros dropped
 
 
-def fmt(value, unit: str = "", *, signed: bool = False, prose: bool = False, separators: bool = True) -> str:
+def fmt(value, unit: str = "", *, signed: bool = False, prose: bool = False, separators: bool = True,
+        places: int | None = None) -> str:
     """Every number the product shows, in one style: ``73.10%``, ``+2.64个百分点``, ``16,890.43元``,
     ``1,504.5万元``, ``+501.5万元``, ``4,438人``; ``—`` when unknown.
 
     ``prose``: the style of sentences in official text (the briefing, the summary): 万元 from 1 亿 written in
     亿元 (5亿元, 1.02亿元) and 亩 from 1 万 in 万亩. On pages and in tables amounts stay in their own unit, so
-    figures side by side compare. ``separators``: thousands separators (the briefing follows a setting)."""
+    figures side by side compare. ``separators``: thousands separators (the briefing follows a setting).
+    ``places``: the decimals of a count-like unit the catalogue gives a precision (吨, 公里 …); counts are whole."""
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     d = Decimal(str(value))
@@ -72,6 +74,8 @@ def fmt(value, unit: str = "", *, signed: bool = False, prose: bool = False, sep
             d, unit = d / 10000, SCALED[unit]
         text = f"{d.quantize(TWO, rounding=ROUND_HALF_UP):{comma}.2f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
+    elif places:
+        text = f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):{comma}.{places}f}"
     else:
         text = f"{int(d.to_integral_value(rounding=ROUND_HALF_UP)):{comma}d}"
     return f"{sign}{text}{unit}"

@@ -85,7 +85,7 @@ def time_progress_pct(period: str) -> float:
 
 # Kinds whose figures are year to date (labelled 2023年1-4月) and kinds that are snapshots (截至2023年6月).
 YTD_KINDS = frozenset({"employment", "welfare_posts", "assistance", "work", "industry"})
-SNAPSHOT_KINDS = frozenset({"monitoring", "platform", "projects", "integrated"})
+SNAPSHOT_KINDS = frozenset({"monitoring", "platform", "projects", "integrated", "indicators"})
 
 
 def kind_label(kind: str, period: str) -> str:

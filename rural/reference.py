@@ -99,7 +99,12 @@ def _vocabs(directory: str) -> dict[str, Vocab]:
 
 
 def vocab(name: str) -> Vocab:
-    """A vocabulary by file stem (``risk_types``, ``assistance_types`` …)."""
+    """A vocabulary by file stem (``risk_types``, ``assistance_types`` …); ``indicators``: the county indicators'
+    names and aliases in the indicator catalogue (``indicators.toml``)."""
+    if name == "indicators":
+        from rural.catalogue import names_vocab
+
+        return names_vocab()
     found = _vocabs(str(reference_path("vocab")))
     if name not in found:
         raise KeyError(f"没有取值表 vocab/{name}.csv")

@@ -51,6 +51,17 @@ def summary_text(s: dict) -> str:
     if ind.get("items"):
         lines.append("产业：" + "；".join(f"{i['name']}{i['area_mu']:,}亩" for i in ind["items"])
                      + (f"；肉牛贷款{_wan(ind['cattle_loans_wan'])}" if ind.get("cattle_loans_wan") else "") + "。")
+    if s.get("indicators"):
+        from rural import catalogue
+
+        def one(v):
+            places = catalogue.entry(v["key"]).precision
+            target = f"，年度目标{fmt(v['target'], v['unit'], places=places)}" if v["target"] is not None else ""
+            word = f"，{status.mark(v['status'])}" if v["status"] else ""
+            when = periods.kind_label(catalogue.CUSTOM_KIND, v["period"]) if v["period"] else ""
+            return f"{v['name']}{fmt(v['value'], v['unit'], places=places)}（{when}{target}{word}）"
+
+        lines.append("县里的指标：" + "；".join(one(v) for v in s["indicators"]) + "。")
     return "\n".join(lines)
 
 

@@ -796,7 +796,7 @@ def _build_projects(cx: Ctx, sec: dict) -> dict:
 def _build(cx: Ctx, prof: dict) -> dict:
     builders = (("monitoring", _build_monitoring), ("income", _build_income), ("employment", _build_employment),
                 ("assistance", _build_assistance), ("platform", _build_platform), ("projects", _build_projects),
-                ("work", _build_work))
+                ("work", _build_work), ("indicators", _build_indicators))
     data = {}
     for kind, fn in builders:
         if kind in prof:
@@ -804,6 +804,30 @@ def _build(cx: Ctx, prof: dict) -> dict:
             if d:
                 data[kind] = d
     return data
+
+
+def _build_indicators(cx: Ctx, sec: dict) -> dict:
+    """Township values of the county's own indicators: sums split by weight (adding up to the county's figure),
+    rates a little above or below the county's, county-only figures for the county alone."""
+    rng = cx.rng("indicators")
+    T = len(cx.towns)
+    items = []
+    for it in sec["items"]:
+        kind = it["kind"]
+        rows: dict[str, list] = {code: [None] * T for code, _ in sec["periods"]}
+        for code, value in it["values"].items():
+            if kind == "sum":
+                rows[code] = _split(int(value), cx.weights, rng)
+            elif kind == "rate":
+                v = _dec(value)
+                rows[code] = [min(Decimal(100), max(Decimal(0), (v + _dec(rng.randint(-600, 500)) / 100))).quantize(CENT)
+                              for _ in range(T)]
+            else:
+                rows[code] = [None] * T
+        target = it.get("target")
+        targets = (_split(int(target), cx.weights, rng) if kind == "sum" else [None if kind == "county" else _dec(target)] * T)
+        items.append({**it, "towns": rows, "town_targets": targets})
+    return {"title": sec["title"], "periods": sec["periods"], "target_head": sec["target_head"], "items": items}
 
 
 # ================================================================ figures and checks
@@ -1569,6 +1593,53 @@ def _write_work(cx: Ctx, wk: dict, out: Path) -> list[Path]:
     return paths
 
 
+def _write_indicators(cx: Ctx, ind: dict, out: Path) -> list[Path]:
+    """A messy monitoring sheet: a title and a unit line, a 序号 column, indicators in a merged upper header with
+    their units, periods and the year's target below, the 全县 row first, some rates written with %, an area in
+    万亩, county-only figures as “—”, a blank row and the notes and signatures under the table."""
+    rng = cx.rng("indicators-files")
+    T = len(cx.towns)
+    sh = Sheet("重点指标")
+    subs = [head for _, head in ind["periods"]] + [ind["target_head"]]
+    groups = [(f"{it['name']}（{it['unit']}）", subs) for it in ind["items"]]
+    width = 2 + len(subs) * len(groups)
+    sh.title(f"{cx.county}{ind['title']}", width)
+    sh.add(["填报单位：" + cx.departments.get("indicators", ""), None, None, None, "单位：见各指标"], "unit")
+    sh.header2(["序号", "乡镇"], groups)
+    sh.widths.update({0: 6, 1: 12, **{c: 11 for c in range(2, width)}})
+
+    def cell(it, v, col: int, row: int):
+        if v is None:
+            return "—"
+        if it["unit"] == "%" and (row + col) % 4 == 0:
+            return f"{v}%"
+        if it["unit"] == "亩" and isinstance(v, int) and row % 4 == 0:
+            return f"{Decimal(v) / 10000}万亩"
+        return v if isinstance(v, int) else _dec(v)
+
+    county_row: list[Any] = [None, "全县"]
+    for it in ind["items"]:
+        for code, _ in ind["periods"]:
+            v = it["values"].get(code)
+            county_row.append("—" if v is None else (int(v) if it["kind"] == "sum" else _dec(v)))
+        county_row.append(int(it["target"]) if it["kind"] == "sum" else _dec(it["target"]))
+    sh.add(county_row, "total")
+    for t in range(T):
+        row: list[Any] = [t + 1, _township_label(cx, t, True)]
+        for g, it in enumerate(ind["items"]):
+            for p, (code, _) in enumerate(ind["periods"]):
+                row.append(cell(it, it["towns"][code][t], g * 3 + p, t))
+            tt = it["town_targets"][t]
+            row.append("—" if tt is None else tt)
+        sh.add(row)
+        if t == T // 2:
+            sh.add([])
+    sh.add([])
+    for line in _notes(cx, rng, "indicators", "注：1.比率类指标的全县数为县级部门核定数；2.“—”表示该指标不分乡镇统计。"):
+        sh.add([line], "note")
+    return [_save(cx, out / f"{cx.county}{ind['title']}（2022年—2023年6月）", [sh], "xlsx")]
+
+
 # ================================================================ writers: platform, projects
 
 def _write_platform(cx: Ctx, pla: dict, out: Path) -> list[Path]:
@@ -1640,4 +1711,4 @@ def _write_projects(cx: Ctx, pro: dict, out: Path) -> list[Path]:
 
 _WRITERS = (("monitoring", _write_monitoring), ("income", _write_income), ("employment", _write_employment),
             ("assistance", _write_assistance), ("platform", _write_platform), ("projects", _write_projects),
-            ("work", _write_work))
+            ("work", _write_work), ("indicators", _write_indicators))

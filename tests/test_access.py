@@ -191,6 +191,10 @@ PAGE_CALLS = [
     ("assistance", "assistance_by_type", (), {}, ""), ("assistance", "platform_summary", (), {}, ""),
     ("assistance", "assistance_trend", (), {}, ""), ("assistance", "assistance_by_township", (), {}, ""),
     ("map", "township_table", (), {}, None),
+    ("overview", "indicator_areas", (), {}, ""), ("overview", "county_values", ("ecology",), {}, ""),
+    ("area", "county_values", ("ecology",), {}, ""), ("area", "indicator_table", ("ecology",), {}, ""),
+    ("area", "indicator_series", ("sanitary_toilets",), {}, ""),
+    ("area", "indicator_by_township", ("sanitary_toilets",), {}, None),
 ]
 
 

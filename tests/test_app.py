@@ -63,7 +63,7 @@ def test_cockpit_shows_published_figures(app):
     assert m["下岗失业人员再就业完成率"] == "24.50%"
     assert m["就业困难人员再就业完成率"] == "16.64%"
     assert m["项目库产业类投资占比"] == "82.00%"
-    assert m["统筹整合资金产业类占比"] == "71.27%"
+    assert m["统筹整合资金产业类投资占比"] == "71.27%"
     assert m["救助平台办结率"] == "93.44%"
 
 
@@ -92,12 +92,15 @@ def test_cockpit_one_status_vocabulary_and_attention_first(app):
     assert cards["下岗失业人员再就业完成率"] == status.mark("behind") == "▲ 滞后"
     assert cards["城镇新增就业完成率"] == status.mark("ahead") == "● 超序时"
     reds, ambers = [plain(e.value) for e in at.error], [plain(w.value) for w in at.warning]
-    assert len(reds) == 1 and reds[0].startswith("■ 需重点关注（1项）") and "■ 严重滞后　就业困难人员再就业完成率" in reds[0]
+    assert len(reds) == 1 and reds[0].startswith("■ 需重点关注（2项）") and "■ 严重滞后　就业困难人员再就业完成率" in reds[0]
+    # the county's own indicators are judged in the same list: 44.23% against the 50% target is 11.54% short
+    assert "■ 差距较大　村集体经济收入10万元以上的村占比：截至2023年6月为44.23%，未达到年度目标50.00%" in reds[0]
     lagging = next(a for a in ambers if a.startswith("▲ 需关注"))
     assert "▲ 滞后　下岗失业人员再就业完成率" in lagging
+    assert "▲ 未达目标　农村卫生厕所普及率：截至2023年6月为91.37%，未达到年度目标92.00%" in lagging
     assert not at.success, "normal items are folded away, not shown as green boxes"
     folded = next(e for e in at.expander if e.label.startswith("● 正常"))
-    assert folded.label == "● 正常（6项）" and len(folded.markdown) == 6
+    assert folded.label == "● 正常（9项）" and len(folded.markdown) == 9   # 6 built-in, 3 of the county's own
     assert "● 超序时　城镇新增就业完成率" in plain(folded.markdown[0].value)
     # data freshness: employment stopped at 1-4月 under a June snapshot, and the page says so first
     assert "就业：最新为2023年1-4月，1-6月报表尚未载入" in plain(ambers[0])

@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 
 from views._ui import empty, filters, header, q, table
-from rural.maps import MAP_INDICATORS, township_map
+from rural.maps import map_indicators, township_map
 
 
 def _plain(text: str) -> str:
@@ -19,8 +19,8 @@ def _plain(text: str) -> str:
 f = filters()
 header("乡镇分布图")
 df = q("township_table", township=None)
-column = st.radio("显示指标", list(MAP_INDICATORS), format_func=lambda c: MAP_INDICATORS[c][0], horizontal=True,
-                  key="map_indicator")
+choices = map_indicators(df)
+column = st.radio("显示指标", list(choices), format_func=lambda c: choices[c][0], horizontal=True, key="map_indicator")
 # A phone gets a view fitted to its narrow screen (the map's zoom cannot follow the width by itself), and the
 # names alone at first: there the values under the names would run into each other (they are in the table).
 compact = "Mobi" in (st.context.headers.get("User-Agent") or "")
@@ -32,7 +32,7 @@ if m is None:
     empty("乡镇位置")
     st.stop()
 
-label, unit = MAP_INDICATORS[column]
+label, unit = choices[column]
 swatch = ('<span style="display:inline-block;width:0.9em;height:0.9em;margin:0 0.3em 0 0.9em;'
           'vertical-align:-0.1em;border-radius:2px;border:1px solid rgba(0,0,0,0.25);background:rgb({},{},{})"></span>{}')
 title = "图例（按数值分档）" if m.kind == "choropleth" else "图例"

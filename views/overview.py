@@ -3,7 +3,7 @@ attention first, and which reports have not come in."""
 import streamlit as st
 
 from views._ui import filters, header, md, q, table
-from rural import periods, status
+from rural import catalogue, periods, status
 from rural.labels import changes_table, freshness_table
 from rural.numbers import fmt
 
@@ -18,8 +18,10 @@ late = [x for x in fresh if x["late"]]
 
 
 
-def card(col, label: str, key: str, value_text: str | None = None, help: str = "", good_when_up: bool | None = True) -> None:
-    """A headline card: the value, and its change only when it was compared like with like."""
+def card(col, key: str, value_text: str | None = None, help: str = "", good_when_up: bool | None = True, **names) -> None:
+    """A headline card, labelled from the catalogue (``names`` fill a label naming its period): the value, and
+    its change only when it was compared like with like."""
+    label = catalogue.measure(key).card_label(**names)
     item = moved.get(key) or {}
     value = value_text if value_text is not None else fmt(item.get("now"), item.get("unit", ""))
     delta, arrow, colour, note = None, "auto", "normal" if good_when_up else "off", None
@@ -40,14 +42,14 @@ def card(col, label: str, key: str, value_text: str | None = None, help: str = "
 
 st.subheader("监测帮扶与收入")
 c = st.columns(4)
-card(c[0], "风险消除率（按人）", "elimination_rate_people",
+card(c[0], "elimination_rate_people",
      help=f"风险消除{fmt(mon.get('eliminated_people'), '人')} / 累计纳入{fmt(mon.get('people'), '人')}")
-card(c[1], "累计纳入监测人数", "people", good_when_up=None,
+card(c[1], "people", good_when_up=None,
      help=f"{fmt(mon.get('households'), '户')}{fmt(mon.get('people'), '人')}；风险消除"
           f"{fmt(mon.get('eliminated_households'), '户')}{fmt(mon.get('eliminated_people'), '人')}")
-card(c[2], f"{inc.get('year') or ''}年人均纯收入", "per_capita",
+card(c[2], "per_capita", year=inc.get("year") or "",
      help=(f"同比增长{fmt(inc['growth_pct'], '%')}" if inc.get("growth_pct") is not None else ""))
-card(c[3], f"{periods.label(inc['latest_period']) if inc.get('latest_period') else '半年'}人均纯收入", "latest_per_capita",
+card(c[3], "latest_per_capita", period=periods.label(inc["latest_period"]) if inc.get("latest_period") else "半年",
      help=(f"同比增长{fmt(inc['latest_growth_pct'], '%')}" if inc.get("latest_growth_pct") is not None else ""))
 
 # the first screen (a phone's too): the headline figures, then what needs attention, a report that has not come in
@@ -77,7 +79,7 @@ if emp["indicators"]:
     c = st.columns(len(emp["indicators"]))
     for col, i in zip(c, emp["indicators"]):
         s = status.status(i["status"])
-        col.metric(md(f"{i['name']}完成率"), fmt(i["completion_pct"], "%"), f"{s.mark}",
+        col.metric(md(catalogue.measure(f"employment:{i['name']}").name), fmt(i["completion_pct"], "%"), f"{s.mark}",
                    delta_color=s.level.streamlit, delta_arrow="off",
                    delta_description=f"与时序进度差{fmt(i['gap_pct'], '%', signed=True)}",
                    help=md(f"完成{fmt(i['done'], '人')} / 目标{fmt(i['target'], '人')}"))
@@ -85,13 +87,29 @@ if emp["indicators"]:
 st.subheader("项目与救助")
 c = st.columns(4)
 lib, integ = shares.get("library") or {}, shares.get("integrated") or {}
-card(c[0], "项目库产业类投资占比", "library_share",
+card(c[0], "library_share",
      help=f"产业类{fmt(lib.get('industrial_investment_wan'), '万元')} / 总投资{fmt(lib.get('investment_wan'), '万元')}")
-card(c[1], "统筹整合资金产业类占比", "integrated_share",
+card(c[1], "integrated_share",
      help=f"产业类{fmt(integ.get('industrial_investment_wan'), '万元')} / 总投资{fmt(integ.get('investment_wan'), '万元')}")
-card(c[2], "社会救助发放（今年累计）", "assistance_wan", good_when_up=None)
-card(c[3], "救助平台办结率", "closure_rate_pct",
+card(c[2], "assistance_wan", good_when_up=None)
+card(c[3], "closure_rate_pct",
      help=f"今年受理{fmt(pf.get('received'), '件')}，办结{fmt(pf.get('closed'), '件')}")
+
+# the county's own indicators, one section per area it has them for (产业兴旺 …): the cockpit's ones
+for key in q("indicator_areas"):
+    shown = [v for v in q("county_values", key) if catalogue.entry(v["key"]).cockpit]
+    if not shown:
+        continue
+    st.subheader(md(catalogue.area(key).name))
+    for start in range(0, len(shown), 4):
+        c = st.columns(4)
+        for col, v in zip(c, shown[start:start + 4]):
+            s = status.status(v["status"]) if v["status"] else None
+            col.metric(md(v["name"]), fmt(v["value"], v["unit"], places=v["precision"]), s.mark if s else None,
+                       delta_color=s.level.streamlit if s else "off", delta_arrow="off",
+                       delta_description=(f"年度目标{fmt(v['target'], v['unit'], places=v['precision'])}，"
+                                          if v["target"] is not None else "") + v["period_label"],
+                       help=md(f"口径：{v['definition']}"))
 
 if ch["worse"]:
     st.subheader(f"较{periods.label(f.compare)}状态变差的事项")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from etl.sources import assistance, employment, income, monitoring, projects, work
+from etl.sources import assistance, employment, income, indicator_data, monitoring, projects, work
 
-MODULES = {m.NAME: m for m in (monitoring, income, employment, assistance, projects, work)}
+MODULES = {m.NAME: m for m in (monitoring, income, employment, assistance, projects, work, indicator_data)}
 
 
 def module_for(layout):
