@@ -12,6 +12,10 @@ speaks for a month not after it.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import TYPE_CHECKING
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -19,8 +23,22 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from rural import catalogue, periods, status as vocab_status
-from rural.db import BATCH_ACTIVE, IndicatorValue, LoadBatch, Township, Village
-from rural.indicators import Scope, _resolve, townships
+from rural.db import BATCH_ACTIVE, IndicatorValue, LoadBatch, Township, Village, data_version
+
+if TYPE_CHECKING:
+    from rural.indicators import Scope
+
+
+def _resolve(engine: Engine, scope: Scope) -> Scope:
+    from rural import indicators      # (rural.indicators reaches these functions too: imported when first used)
+
+    return indicators._resolve(engine, scope)
+
+
+def townships(engine: Engine, county: str | None) -> list[str]:
+    from rural import indicators
+
+    return indicators.townships(engine, county)
 
 B = LoadBatch.__table__
 IV = IndicatorValue.__table__
@@ -32,28 +50,70 @@ COUNTY = "全县"
 
 
 # ------------------------------------------------------------------------------------ the rows
-def _rows(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Every value row in effect for the county up to ``as_of``: (indicator, period, period_end, batch, township,
-    village, value, numerator, denominator, target), the newest active batch per indicator and period only.
-    The one place the filter steps are written: county, active batches of the kind, up to the snapshot."""
-    q = (select(IV.c.indicator, B.c.period, B.c.period_end, IV.c.batch_id, T.c.name.label("township"),
-                V.c.name.label("village"), IV.c.value_e4, IV.c.numerator_e4, IV.c.denominator_e4, IV.c.target_e4)
-         .select_from(IV.join(B, IV.c.batch_id == B.c.id).outerjoin(T, IV.c.township_id == T.c.id)
-                      .outerjoin(V, IV.c.village_id == V.c.id))
+_CACHE: OrderedDict = OrderedDict()      # (database, county, snapshot, data version) → rows; a few per process
+_CACHE_SIZE = 32
+_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _figures(engine: Engine, scope: Scope) -> "_Figures":
+    return _state(engine, scope)[1]
+
+
+def _state(engine: Engine, scope: Scope) -> tuple[list[tuple], "_Figures"]:
+    """The rows in effect and their figures (:class:`_Figures`), kept for the data version: a page, the cockpit's
+    sections, the attention list, the map and the comparisons all read and work them out once (a load, an undo or
+    a redo changes the version, and a changed catalogue is another catalogue, so nothing is stale)."""
+    cat = catalogue.catalogue()
+    key = (engine.url.render_as_string(hide_password=False), scope.county, scope.as_of, data_version(engine), id(cat))
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    rows = _read_rows(engine, scope)
+    got = (rows, _Figures(rows))
+    with _LOCK:
+        _CACHE[key] = got
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return got
+
+
+def _read_rows(engine: Engine, scope: Scope) -> list[tuple]:
+    """Every value row in effect for the county up to ``as_of``: (indicator, period, period_end, township, village,
+    value, 分子, 分母, target) — values ×10⁴ as stored — the newest active batch per indicator and period only,
+    oldest period first. The one place the filter steps are written: county, active batches of the kind, up to the
+    snapshot. Plain tuples: a hundred indicators × townships × periods is tens of thousands of rows."""
+    q = (select(IV.c.indicator, B.c.period, B.c.period_end, IV.c.batch_id, IV.c.township_id, IV.c.village_id,
+                IV.c.value_e4, IV.c.numerator_e4, IV.c.denominator_e4, IV.c.target_e4)
+         .select_from(IV.join(B, IV.c.batch_id == B.c.id))
          .where((B.c.kind == KIND) & (B.c.status == BATCH_ACTIVE) & (B.c.county == scope.county)))
     if scope.as_of:
         q = q.where(B.c.period_end <= scope.as_of)
     with engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(q).all(), columns=["indicator", "period", "period_end", "batch", "township",
-                                                          "village", "value", "numerator", "denominator", "target"])
-    if df.empty:
-        return df
-    newest = df.groupby(["indicator", "period"])["batch"].transform("max")
-    return df[df["batch"] == newest]
+        got = conn.execute(q).all()
+        if not got:
+            return []
+        towns = dict(conn.execute(select(T.c.id, T.c.name).where(T.c.county == scope.county)).all())
+        villages = dict(conn.execute(select(V.c.id, V.c.name).where(V.c.township_id.in_(list(towns)))).all()) \
+            if any(r[5] is not None for r in got) else {}
+    newest: dict[tuple, int] = {}
+    for r in got:
+        k = (r[0], r[1])
+        if newest.get(k, -1) < r[3]:
+            newest[k] = r[3]
+    rows = [(r[0], r[1], r[2], towns.get(r[4]), villages.get(r[5]), r[6], r[7], r[8], r[9])
+            for r in got if newest[(r[0], r[1])] == r[3]]
+    rows.sort(key=lambda r: (r[0], r[2], r[1]))
+    return rows
 
 
 def _dec(v) -> Decimal | None:
-    return None if v is None or pd.isna(v) else Decimal(int(v)) / E4
+    return None if v is None else Decimal(v) / E4
 
 
 def _round(d: Decimal | None, ind: catalogue.Indicator) -> float | None:
@@ -63,52 +123,92 @@ def _round(d: Decimal | None, ind: catalogue.Indicator) -> float | None:
     return int(q) if ind.precision == 0 else float(q)
 
 
-def _aggregate(rows: pd.DataFrame, ind: catalogue.Indicator) -> Decimal | None:
-    """The figure of a set of unit rows (townships, or villages), as the catalogue says."""
-    rows = rows[rows["value"].notna() | rows["numerator"].notna()]
-    if rows.empty or ind.aggregate == "latest":
-        return None
+def _aggregate(units: list[tuple], ind: catalogue.Indicator) -> tuple[Decimal | None, int | None, int | None]:
+    """(value, 分子 sum, 分母 sum) of unit figures (value Decimal, 分子 e4, 分母 e4), as the catalogue says."""
+    units = [u for u in units if u[0] is not None or u[1] is not None]
+    if not units or ind.aggregate == "latest":
+        return None, None, None
+    nums, dens = [u[1] for u in units], [u[2] for u in units]
+    num = sum(nums) if None not in nums else None
+    den = sum(dens) if None not in dens else None
+    values = [u[0] for u in units]
     if ind.aggregate == "sum":
-        return Decimal(int(rows["value"].sum())) / E4 if rows["value"].notna().all() else None
+        return (sum(values) if None not in values else None), num, den
     if ind.aggregate == "count":
-        return Decimal(int((rows["value"] >= int(ind.count_at_least * E4)).sum()))
-    if rows["denominator"].isna().any() or not rows["denominator"].sum():
-        return None
-    den = Decimal(int(rows["denominator"].sum()))
+        return Decimal(sum(v is not None and v >= ind.count_at_least for v in values)), num, den
+    if not den:
+        return None, num, den
     if ind.aggregate == "ratio":
-        if rows["numerator"].isna().any():
-            return None
-        return Decimal(int(rows["numerator"].sum())) * (100 if ind.unit == "%" else 1) / den
-    weighted = sum(Decimal(int(v)) * Decimal(int(w)) for v, w in zip(rows["value"], rows["denominator"]))
-    return weighted / den / E4          # weighted: mean of the values, 分母 the weights
+        return (None if num is None else Decimal(num) * (100 if ind.unit == "%" else 1) / Decimal(den)), num, den
+    if None in values:
+        return None, num, den
+    return sum(v * Decimal(d) for v, d in zip(values, dens)) / Decimal(den), num, den   # weighted by 分母
 
 
-def _figure(rows: pd.DataFrame, ind: catalogue.Indicator, township: str | None) -> tuple[Decimal | None, bool]:
-    """(value, reported) of the county (``township`` None) or a township in one period's rows."""
-    if township is None:
-        own = rows[rows["township"].isna()]
-        units = rows[rows["township"].notna() & rows["village"].isna()]
-        if units.empty:                     # villages only: the county is their aggregate
-            units = rows[rows["village"].notna()]
-    else:
-        mine = rows[rows["township"] == township]
-        own, units = mine[mine["village"].isna()], mine[mine["village"].notna()]
-    if len(own) and own["value"].notna().any():
-        return _dec(own["value"].dropna().iloc[0]), True
-    return _aggregate(units, ind), False
+class _Figures:
+    """Every figure of the rows in effect, worked out once: per (indicator, period) the county's and per
+    (indicator, period, township) the townships' — (value, reported, 分子, 分母) — their targets, and each
+    indicator's periods, newest first. A township's figure is its own row, else its villages' aggregated; the
+    county's is its own (全县 / 合计) row, else the townships' figures aggregated."""
 
+    def __init__(self, rows: list[tuple]):
+        self.periods: dict[str, list[str]] = {}
+        self.county: dict[tuple, tuple] = {}
+        self.town: dict[tuple, tuple] = {}
+        self.targets: dict[tuple, Decimal] = {}          # (indicator, period, township or None) → target
+        self.year_targets: dict[tuple, Decimal] = {}     # (indicator, year, township or None) → the year's latest
+        if not rows:
+            return
+        cat = catalogue.catalogue().indicators
+        seen = set()
+        for r in rows:                                            # (sorted oldest first)
+            if (r[0], r[1]) not in seen:
+                seen.add((r[0], r[1]))
+                self.periods.setdefault(r[0], []).insert(0, r[1])
+        villages: dict[tuple, list] = {}
+        for k, p, _, t, v, val, num, den, tgt in rows:
+            unit = (_dec(val), num, den)
+            if v is not None and t is not None:
+                villages.setdefault((k, p, t), []).append(unit)
+                continue
+            if t is None and v is None:
+                if unit[0] is not None:
+                    self.county[(k, p)] = (unit[0], True, unit[1], unit[2])
+            elif unit[0] is not None or unit[1] is not None:
+                if unit[0] is None and k in cat:        # 分子 / 分母 only: the township's ratio
+                    unit = (_aggregate([unit], cat[k])[0], unit[1], unit[2])
+                self.town[(k, p, t)] = (unit[0], True, unit[1], unit[2])
+            if tgt is not None and v is None:
+                self.targets[(k, p, t)] = _dec(tgt)
+                self.year_targets[(k, p[:4], t)] = _dec(tgt)
+        for (k, p, t), units in villages.items():        # townships known only by their villages
+            if (k, p, t) not in self.town and k in cat:
+                value, num, den = _aggregate(units, cat[k])
+                if value is not None:
+                    self.town[(k, p, t)] = (value, False, num, den)
+        by_period: dict[tuple, list] = {}
+        for (k, p, t), f in self.town.items():
+            by_period.setdefault((k, p), []).append((f[0], f[2], f[3]))
+        for (k, p), units in by_period.items():
+            if (k, p) not in self.county and k in cat:
+                value, num, den = _aggregate(units, cat[k])
+                if value is not None:
+                    self.county[(k, p)] = (value, False, num, den)
 
-def _target(rows: pd.DataFrame, ind: catalogue.Indicator, township: str | None, period: str) -> Decimal | None:
-    """The year's target of the county (``township`` None) or a township: the sheet's for the period, else the
-    sheet's of another report of the same year (2023年目标 sent with 截至2023年6月), else (county) the catalogue's."""
-    def own(r):
-        return r[r["township"].isna()] if township is None else r[(r["township"] == township) & r["village"].isna()]
+    def figure(self, key: str, period: str, township: str | None) -> tuple[Decimal | None, bool]:
+        f = self.county.get((key, period)) if township is None else self.town.get((key, period, township))
+        return (f[0], f[1]) if f else (None, False)
 
-    for part in (rows[rows["period"] == period], rows[rows["period"].str[:4] == period[:4]].sort_values("period_end")):
-        got = own(part)["target"].dropna()
-        if len(got):
-            return _dec(got.iloc[-1])
-    return ind.target(period[:4]) if township is None else None
+    def target(self, ind: catalogue.Indicator, period: str, township: str | None) -> Decimal | None:
+        """The sheet's target for the period, else the year's (2023年目标 sent with 截至2023年6月), else (the county)
+        the catalogue's."""
+        got = self.targets.get((ind.key, period, township)) or self.year_targets.get((ind.key, period[:4], township))
+        if got is None and township is None:
+            got = ind.target(period[:4])
+        return got
+
+    def latest_with_townships(self, key: str) -> str | None:
+        return next((p for p in self.periods.get(key, []) if any(k == key and q == p for k, q, _ in self.town)), None)
 
 
 def status_of(ind: catalogue.Indicator, value: Decimal | None, target: Decimal | None,
@@ -138,26 +238,18 @@ def completion_pct(value: Decimal | None, target: Decimal | None) -> float | Non
     return float((value * 100 / target).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _latest(rows: pd.DataFrame) -> str | None:
-    if rows.empty:
-        return None
-    ends = rows.drop_duplicates("period").sort_values(["period_end", "period"])
-    return ends["period"].iloc[-1]
-
-
 # ------------------------------------------------------------------------------------ the values
-def _value(ind: catalogue.Indicator, rows: pd.DataFrame, township: str | None) -> dict:
+def _value(ind: catalogue.Indicator, figs: _Figures, township: str | None) -> dict:
     """One indicator's figure in effect: the latest period with a value for the unit, its target and status."""
     out = {"key": ind.key, "name": ind.name, "unit": ind.unit, "precision": ind.precision, "area": ind.area,
            "section": ind.section, "definition": ind.definition, "source": ind.source, "direction": ind.direction,
            "period": None, "period_label": "", "value": None, "target": None, "completion_pct": None,
            "status": None, "reported": False}
-    for period in rows.drop_duplicates("period").sort_values(["period_end", "period"], ascending=False)["period"]:
-        part = rows[rows["period"] == period]
-        value, reported = _figure(part, ind, township)
+    for period in figs.periods.get(ind.key, []):
+        value, reported = figs.figure(ind.key, period, township)
         if value is None:
             continue
-        target = _target(rows, ind, township, period)
+        target = figs.target(ind, period, township)
         out |= {"period": period, "period_label": periods.kind_label(KIND, period), "value": _round(value, ind),
                 "target": _round(target, ind), "completion_pct": completion_pct(value, target),
                 "status": status_of(ind, value, target, period), "reported": reported}
@@ -169,27 +261,22 @@ def county_values(engine: Engine, scope: Scope, area: str | None = None) -> list
     """Every county indicator (of ``area``) with data up to the snapshot: value, period, target, completion and
     status for the county or the scope's township, in the catalogue's order."""
     scope = _resolve(engine, scope)
-    rows = _rows(engine, scope)
-    if rows.empty:
-        return []
+    figs = _figures(engine, scope)
     out = []
     for ind in catalogue.custom():
-        if area and ind.area != area:
+        if (area and ind.area != area) or ind.key not in figs.periods:
             continue
-        mine = rows[rows["indicator"] == ind.key]
-        if mine.empty:
-            continue
-        v = _value(ind, mine, scope.township)
-        if v["period"] is not None or v["target"] is not None:
+        v = _value(ind, figs, scope.township)
+        if v["period"] is not None:
             out.append(v)
     return out
 
 
 def indicator_areas(engine: Engine, scope: Scope) -> list[str]:
     """The areas the county has indicators for (their pages and cockpit sections), in the catalogue's order."""
-    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
-    rows = _rows(engine, Scope(None, None, scope.county))
-    have = {catalogue.entry(k).area for k in rows["indicator"].unique() if k in catalogue.CATALOGUE} if len(rows) else set()
+    scope = _resolve(engine, replace(scope, township=None))
+    figs = _figures(engine, replace(scope, as_of=None))
+    have = {catalogue.entry(k).area for k in figs.periods if k in catalogue.CATALOGUE}
     return [a.key for a in catalogue.areas() if a.key in have]
 
 
@@ -197,16 +284,12 @@ def indicator_series(engine: Engine, scope: Scope, key: str) -> pd.DataFrame:
     """One indicator for every loaded period up to the snapshot: value and target (county or township)."""
     scope = _resolve(engine, scope)
     ind = catalogue.entry(key)
-    rows = _rows(engine, scope)
+    figs = _figures(engine, scope)
     cols = ["period", "period_label", "value", "target", "status"]
-    if rows.empty:
-        return pd.DataFrame(columns=cols)
-    rows = rows[rows["indicator"] == key]
     out = []
-    for period in rows.drop_duplicates("period").sort_values(["period_end", "period"])["period"]:
-        part = rows[rows["period"] == period]
-        value, _ = _figure(part, ind, scope.township)
-        target = _target(rows, ind, scope.township, period)
+    for period in reversed(figs.periods.get(key, [])):
+        value, _ = figs.figure(key, period, scope.township)
+        target = figs.target(ind, period, scope.township)
         out.append({"period": period, "period_label": periods.kind_label(KIND, period), "value": _round(value, ind),
                     "target": _round(target, ind), "status": status_of(ind, value, target, period)})
     return pd.DataFrame(out, columns=cols)
@@ -216,23 +299,21 @@ def indicator_by_township(engine: Engine, scope: Scope, key: str) -> pd.DataFram
     """Each township's figure of one indicator in the latest period up to the snapshot, against the county's
     (gap in points for a rate, in the unit otherwise), with its target, status against it, and whether it is
     behind the county by more than ``township_lag_pct``; best first."""
-    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
+    scope = _resolve(engine, replace(scope, township=None))
     ind = catalogue.entry(key)
     cols = ["rank", "name", "value", "county_value", "gap", "target", "completion_pct", "status", "county_status"]
-    rows = _rows(engine, scope)
-    rows = rows[rows["indicator"] == key] if len(rows) else rows
-    period = _latest(rows[rows["township"].notna()]) if len(rows) else None
+    figs = _figures(engine, scope)
+    period = figs.latest_with_townships(key)
     if period is None:
         return pd.DataFrame(columns=cols)
-    part = rows[rows["period"] == period]
-    county, _ = _figure(part, ind, None)
+    county, _ = figs.figure(key, period, None)
     lag = Decimal(str(vocab_status.threshold("township_lag_pct")))
     out = []
     for name in townships(engine, scope.county):
-        value, _ = _figure(part, ind, name)
+        value, _ = figs.figure(key, period, name)
         if value is None:
             continue
-        target = _target(rows, ind, name, period)
+        target = figs.target(ind, period, name)
         gap = None if county is None else (value - county) * (1 if ind.direction != "down" else -1)
         behind = gap is not None and -gap > (lag if ind.unit == "%" else abs(county) * lag / 100)
         out.append({"name": name, "value": _round(value, ind), "county_value": _round(county, ind),
@@ -256,21 +337,21 @@ def indicator_table(engine: Engine, scope: Scope, area: str | None = None) -> pd
 
 
 def township_values(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """One row per township, one column ``custom:<key>`` per county indicator with township figures (the map's)."""
-    scope = _resolve(engine, Scope(scope.as_of, None, scope.county))
-    rows = _rows(engine, scope)
+    """One row per township, one column ``custom:<key>`` per county indicator with township figures (the map's),
+    each in its latest period with township figures."""
+    scope = _resolve(engine, replace(scope, township=None))
+    figs = _figures(engine, scope)
     names = townships(engine, scope.county)
     out = pd.DataFrame({"name": pd.Series(names, dtype=object)})
-    if rows.empty:
-        return out
+    latest: dict[str, str] = {}
+    for k, p, _ in figs.town:           # each indicator's newest period with township figures
+        if k not in latest or figs.periods[k].index(p) < figs.periods[k].index(latest[k]):
+            latest[k] = p
+    columns = {}
     for ind in catalogue.custom():
-        mine = rows[(rows["indicator"] == ind.key) & rows["township"].notna()]
-        period = _latest(mine)
-        if period is None:
-            continue
-        part = mine[mine["period"] == period]
-        out[f"custom:{ind.key}"] = [_round(_figure(part, ind, n)[0], ind) for n in names]
-    return out
+        if ind.key in latest:
+            columns[f"custom:{ind.key}"] = [_round(figs.figure(ind.key, latest[ind.key], n)[0], ind) for n in names]
+    return pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1) if columns else out
 
 
 def alerts(engine: Engine, scope: Scope) -> list[dict]:

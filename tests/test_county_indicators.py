@@ -289,7 +289,14 @@ def test_a_new_county_indicator_appears_everywhere_with_one_sheet_and_one_entry(
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     assert cards["农村户用卫生厕所普及率"] == ("83.33%", status.mark("target_missed"))
     assert cards["农村卫生厕所普及率"] == ("91.37%", status.mark("target_missed"))
-    assert any("县里自定的口径" in str(c.value) for c in at.caption)      # its 口径 beside it
+    listed = at.dataframe[0].value.set_index("名称")
+    assert listed.loc["农村户用卫生厕所普及率", "口径"] == "使用卫生户厕的农户数占农户总数的比例（县里自定的口径）。"
+    assert listed.loc["农村户用卫生厕所普及率", "状态"] == status.mark("target_missed")
+    at.selectbox(key="area-indicator-ecology").select("household_toilets").run()
+    assert not at.exception
+    assert any("县里自定的口径" in str(c.value) for c in at.caption)      # its 口径 beside its chart
+    ranking = at.dataframe[-1].value.set_index("名称")
+    assert ranking.loc["龙川镇", "数值"] == "82.00%" and ranking.loc["沙桥镇", "数值"] == "86.00%"
     at = AppTest.from_file(str(ROOT / "views" / "overview.py"), default_timeout=120)
     at.session_state["principal"] = ADMIN
     at.session_state["filters"] = Filters("南华县", AS_OF, None, None, data_version(e))

@@ -28,14 +28,18 @@ for i, v in enumerate(values):
                delta_description=note, help=md(f"口径：{v['definition']}"))
 table(indicator_rows(q("indicator_table", area.key)), key="area-table")
 
-for v in values:
-    st.subheader(md(v["name"]))
-    series = q("indicator_series", v["key"])
-    if len(series):
-        chart(charts.indicator_trend(series, v["key"], f.as_of), series, f"trend-{v['key']}", f"{v['name']}变化")
-    if not f.township:
-        ranking = q("indicator_by_township", v["key"])
-        if len(ranking):
-            chart(charts.indicator_ranking(ranking, v["key"], f.as_of), ranking, f"rank-{v['key']}", f"各乡镇{v['name']}")
-            ind = catalogue.entry(v["key"])
-            table(indicator_rows(ranking, ind.unit, ind.precision), key=f"rank-table-{v['key']}")
+# one indicator at a time below (an area may hold dozens): its trend against the target and the townships' ranking
+st.subheader("历年变化与各乡镇比较")
+by_key = {v["key"]: v for v in values}
+key = st.selectbox("选择指标", list(by_key), format_func=lambda k: by_key[k]["name"], placeholder="请选择",
+                   key=f"area-indicator-{area.key}")
+v = by_key[key]
+series = q("indicator_series", key)
+if len(series):
+    chart(charts.indicator_trend(series, key, f.as_of), series, f"trend-{key}", f"{v['name']}变化")
+if not f.township:
+    ranking = q("indicator_by_township", key)
+    if len(ranking):
+        chart(charts.indicator_ranking(ranking, key, f.as_of), ranking, f"rank-{key}", f"各乡镇{v['name']}")
+        ind = catalogue.entry(key)
+        table(indicator_rows(ranking, ind.unit, ind.precision), key=f"rank-table-{key}")
