@@ -642,3 +642,26 @@ def template_xlsx(kind: str, county: str = "某县") -> bytes:
 def accepted_types() -> str:
     return "、".join(ACCEPTED)
 
+
+
+# ------------------------------------------------------------------------------- the catalogue
+def add_indicator(engine: Engine, principal: Principal | None, **fields):
+    """An administrator adds a county indicator to the catalogue (offered on the upload page for a name a sheet
+    uses and the catalogue lacks); recorded in the audit log, refusals included."""
+    from rural import catalogue
+
+    who = _who(principal)
+    try:
+        access.require(who, "settings")
+        ind = catalogue.add_indicator(**fields)
+    except Denied as exc:
+        access.audit(engine, who, "indicator_added", fields.get("name", ""), outcome="拒绝", detail=exc.text)
+        raise
+    except catalogue.CatalogueError as exc:
+        access.audit(engine, who, "indicator_added", fields.get("name", ""), outcome="失败", detail=str(exc))
+        raise
+    target = fields.get("target")
+    access.audit(engine, who, "indicator_added", ind.name,
+                 detail=f"代码 {ind.key}，{catalogue.area(ind.area).name}，单位{ind.unit}"
+                        + (f"，{fields.get('year')}年目标{target}" if target is not None else ""))
+    return ind

@@ -39,6 +39,7 @@ ACTIONS = {
     "password_changed": "修改密码",
     "account_disabled": "停用账号",
     "settings_changed": "修改设置",
+    "indicator_added": "添加指标",
 }
 OK, FAILED, DENIED = "成功", "失败", "拒绝"
 ANONYMOUS = "（未登录）"

@@ -178,12 +178,22 @@ def _indicator(key: str, d: dict, areas: dict[str, Area]) -> Indicator:
     return ind
 
 
-@lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int) -> Catalogue:
+def _toml(path: str) -> dict:
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"指标目录 {path} 格式有误：{exc}（请改正后重试）") from None
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int, added: str = "", added_mtime_ns: int = 0) -> Catalogue:
+    raw = _toml(path)
+    if added:          # the indicators an administrator added on the upload page
+        more = _toml(added).get("indicators", {})
+        clash = sorted(set(more) & set(raw.get("indicators", {})))
+        if clash:
+            raise CatalogueError(f"{added}：指标代码 {'、'.join(clash)} 已在 {path} 中，请删去其中一个")
+        raw.setdefault("indicators", {}).update(more)
     areas = {k: Area(k, v["name"], v.get("page", ""), bool(v.get("requirement", False)), i)
              for i, (k, v) in enumerate(raw.get("areas", {}).items())}
     indicators = {k: _indicator(k, v, areas) for k, v in raw.get("indicators", {}).items()}
@@ -207,10 +217,91 @@ def _load(path: str, mtime_ns: int) -> Catalogue:
     return Catalogue(areas, indicators, functions)
 
 
+ADDED_FILE = "indicators_added.toml"
+
+
+def added_path() -> Path:
+    """Where indicators added on the upload page are kept: ``indicators_added.toml`` in the county's reference folder
+    (``RURAL_REFERENCE_DIR``, else ``data/reference``), beside the catalogue and read with it."""
+    from rural.settings import reference_dir
+
+    return reference_dir() / ADDED_FILE
+
+
 def catalogue() -> Catalogue:
-    """The catalogue of the reference folder (``RURAL_REFERENCE_DIR`` or the bundled one), read again when changed."""
-    path = reference_path("indicators.toml")
-    return _load(str(path), path.stat().st_mtime_ns)
+    """The catalogue of the reference folder (``RURAL_REFERENCE_DIR`` or the bundled one) with the indicators added
+    on the upload page, read again when either changes."""
+    path, added = reference_path("indicators.toml"), added_path()
+    extra = (str(added), added.stat().st_mtime_ns) if added.exists() else ("", 0)
+    return _load(str(path), path.stat().st_mtime_ns, *extra)
+
+
+def version() -> tuple:
+    """Changes when the catalogue or the added indicators change (what a cached check of a sheet is keyed by)."""
+    path, added = reference_path("indicators.toml"), added_path()
+    return (str(path), path.stat().st_mtime_ns, added.stat().st_mtime_ns if added.exists() else 0)
+
+
+def unknown_names(problems) -> list[str]:
+    """The indicator names a refused 指标数据 sheet named that the catalogue lacks (what an admin may add)."""
+    out = []
+    for p in problems:
+        if ("不是可识别的指标" in p.message or "不是指标目录中的指标" in p.message) and p.value:
+            out.append(p.value)
+    return list(dict.fromkeys(out))
+
+
+def _toml_string(text: str) -> str:
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False)     # a JSON string is a TOML basic string
+
+
+def add_indicator(name: str, definition: str, unit: str, area: str, direction: str = "up", aggregate: str = "sum",
+                  target: Decimal | None = None, year: int | None = None, precision: int | None = None) -> Indicator:
+    """A county indicator added by an administrator (the upload page offers it for a name the catalogue lacks):
+    checked like every entry, then appended to :func:`added_path`; the catalogue has it from the next read."""
+    import fcntl
+    import hashlib
+    import os
+
+    name, definition, unit = name.strip(), definition.strip(), unit.strip()
+    if not name or not definition or not unit:
+        raise CatalogueError("请填写指标的名称、口径和单位")
+    if by_name(name) is not None:
+        raise CatalogueError(f"指标目录中已有“{name}”（{by_name(name).name}）")
+    key = "county_" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    if precision is None:        # counts and areas are whole; rates, amounts and the rest two decimals
+        precision = 0 if unit in ("人", "户", "个", "件", "条", "次", "人次", "村", "亩", "名", "项", "家") else 2
+    entry = {"name": name, "definition": definition, "unit": unit, "precision": precision, "source": CUSTOM_KIND,
+             "source_label": "县里报送的指标数据", "formula": {"sum": "各乡镇之和", "ratio": "分子之和 ÷ 分母之和",
+                                                               "weighted": "以分母为权数的加权平均",
+                                                               "latest": "报送的全县数"}.get(aggregate, aggregate),
+             "aggregate": aggregate, "direction": direction, "status": "target" if target is not None else "none",
+             "area": area, "section": "", "chart": "bar", "cockpit": True, "map": True}
+    if target is not None:
+        entry["targets"] = {int(year): target}
+    ind = _indicator(key, entry, catalogue().areas)      # refused as any entry would be
+    lines = [f"\n[indicators.{key}]"]
+    for k, v in entry.items():
+        if k == "targets":
+            lines.append("targets = { " + ", ".join(f"{y} = {t}" for y, t in v.items()) + " }")
+        elif isinstance(v, bool):
+            lines.append(f"{k} = {'true' if v else 'false'}")
+        elif isinstance(v, int):
+            lines.append(f"{k} = {v}")
+        else:
+            lines.append(f"{k} = {_toml_string(v)}")
+    path = added_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = path.read_text(encoding="utf-8") if path.exists() else \
+            "# 在“数据管理”页上传报表时由管理员添加的县里的指标（与 indicators.toml 的写法相同，可直接修改）\n"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(old + "\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    return ind
 
 
 class _Entries(Mapping):

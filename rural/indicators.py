@@ -39,6 +39,39 @@ NO_RISK = "（未填报风险类型）"
 COUNTY_LEVEL = "县本级"
 
 
+def memo(fn):
+    """Keep an indicator function's results for the data version (a load, an undo or a redo changes it) and the
+    catalogue: one page, the cockpit's comparisons or the meeting pack ask for the same monitoring totals several
+    times, and on a county of a million people each costs a scan. Each caller gets its own copy."""
+    import copy
+    import functools
+    import threading
+    from collections import OrderedDict
+
+    cache: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(fn)
+    def wrapper(engine: Engine, scope: "Scope", *args, **kwargs):
+        from rural.db import data_version
+
+        key = (engine.url.render_as_string(hide_password=False), data_version(engine), id(catalogue.catalogue()),
+               id(get_settings()), id(vocab_status._all()), scope, args, tuple(sorted(kwargs.items())))
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return copy.deepcopy(cache[key])
+        got = fn(engine, scope, *args, **kwargs)
+        with lock:
+            cache[key] = got
+            while len(cache) > 64:
+                cache.popitem(last=False)
+        return copy.deepcopy(got)
+
+    wrapper.cache_clear = cache.clear
+    return wrapper
+
+
 @dataclass(frozen=True)
 class Scope:
     """Filters shared by all indicators."""
@@ -109,6 +142,7 @@ def _resolve(engine: Engine, scope: Scope) -> Scope:
 
 
 # ---------------------------------------------------------------------------- monitoring
+@memo
 def monitoring_overview(engine: Engine, scope: Scope) -> dict:
     """Cumulative monitored households and people, eliminated, rates, new identifications in the year."""
     scope = _resolve(engine, scope)
@@ -136,6 +170,7 @@ def periods_date(iso: str) -> date:
     return date.fromisoformat(iso)
 
 
+@memo
 def monitoring_breakdown(engine: Engine, scope: Scope, by: str) -> pd.DataFrame:
     """Households, people, eliminated and rates by ``township``, ``village``, ``category`` or ``risk_type``."""
     scope = _resolve(engine, scope)
@@ -169,6 +204,7 @@ def monitoring_breakdown(engine: Engine, scope: Scope, by: str) -> pd.DataFrame:
     return df
 
 
+@memo
 def monitoring_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Elimination across all active monitoring snapshots up to ``as_of``."""
     scope = _resolve(engine, scope)
@@ -628,6 +664,7 @@ def _alert(key: str, item: str, status: str, reason: str) -> dict:
     return {"key": key, "item": item, "status": status, "level": lv.key, "reason": reason}
 
 
+@memo
 def alerts(engine: Engine, scope: Scope) -> list[dict]:
     """Every judged item with its status (``status.toml``: one word, symbol and colour each) and the reason
     in words; the most urgent level first, then the catalogue's order."""
@@ -688,6 +725,7 @@ def alerts(engine: Engine, scope: Scope) -> list[dict]:
 # compared with the same period a year earlier). ``cumulative`` values add up within a year.
 
 
+@memo
 def headline_values(engine: Engine, scope: Scope) -> dict[str, tuple[object, str | None]]:
     """Each headline's value with the period of the report it comes from, by key (see ``HEADLINES``);
     employment completion rates added as ``employment:<indicator>``."""

@@ -106,3 +106,51 @@ def test_upload_check_load_and_undo(page, server, tmp_path):
     screenshot(page, "数据管理_撤销")
     assert "73.10%" in cockpit_text(page, server)
     assert page.outside == [] and page.errors == []
+
+
+def test_an_admin_adds_an_unknown_indicator_on_the_upload_page(browser, sample_db, tmp_path_factory, tmp_path):
+    """A 指标数据 sheet naming an indicator the catalogue lacks is refused with the catalogue's names; an administrator
+    adds it there (名称, 口径, 单位, 领域, 方向, 年度目标), the file is checked again and loads; the addition is in the
+    audit log and in the county's reference folder (not the bundled catalogue)."""
+    from tests.test_browser import offline, private_copy, session_cookie
+
+    ref = tmp_path_factory.mktemp("county-reference")
+    db_url = private_copy(sample_db, tmp_path_factory)
+    sheet = write_xlsx(tmp_path / "南华县农村户用卫生厕所普查表.xlsx", {"普查": [
+        ["南华县农村户用卫生厕所普查表（截至2023年6月）"], ["乡镇", "农村户用卫生厕所普及率（%）"], ["龙川镇", 82.5], ["沙桥镇", 86]]})
+    with streamlit_server(db_url, {"RURAL_REFERENCE_DIR": str(ref)}) as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        context.add_cookies([session_cookie(url)])
+        page = offline(context.new_page())
+        page.goto(f"{url}/data")
+        settle(page)
+        upload(page, sheet)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "此文件不能载入" in main and "不是指标目录中的指标" in main and "农村卫生厕所普及率" in main
+        assert "在指标目录中添加这个指标" in main
+        page.get_by_label("口径（统计范围和算法，页面上写在指标旁）").fill("使用卫生户厕的农户占农户总数的比例。")
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="所属领域").locator("input").click()
+        page.get_by_role("option", name="生态宜居").click()
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="方向").locator("input").click()
+        page.get_by_role("option", name="越高越好").click()
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="没有全县行时全县数").locator("input").click()
+        page.get_by_role("option", name="只用报送的全县数").click()
+        page.get_by_label("年度目标（可留空）").fill("85")
+        page.get_by_role("button", name="添加到指标目录").click()
+        settle(page)
+        page.wait_for_timeout(1500)
+        settle(page)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "此文件不能载入" not in main, main[:2000]
+        screenshot(page, "数据管理_添加指标")
+        page.get_by_role("button", name="确认载入").click()
+        settle(page)
+        assert "已载入" in page.locator('[data-testid="stMain"]').inner_text()
+        context.close()
+    added = (ref / "indicators_added.toml").read_text(encoding="utf-8")
+    assert 'name = "农村户用卫生厕所普及率"' in added and 'unit = "%"' in added and "targets = { 2023 = 85 }" in added
+    from rural import audit
+    from rural.db import make_engine
+
+    log = audit.entries(make_engine(db_url), action="indicator_added")
+    assert [(r["对象"], r["结果"]) for _, r in log.iterrows()] == [("农村户用卫生厕所普及率", "成功")]

@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import service
 from etl.errors import LoadError, Problem
-from rural import access, periods
+from rural import access, catalogue, periods
 from rural.db import data_version
 from rural.settings import get_settings
 from rural.labels import effect_table
@@ -163,6 +163,50 @@ def mapping_form(i: int, up, data: bytes, u) -> dict | None:
     return None
 
 
+def indicator_form(key: str, written: str) -> None:
+    """For an administrator: add an indicator a sheet names and the catalogue lacks (名称, 口径, 单位, 方向, 年度目标,
+    领域); the sheet is checked again with it. Recorded in the audit log."""
+    m = re.match(r"^(.*?)[（(]([^（）()]+)[）)]\s*$", written)
+    name, unit = (m.group(1), m.group(2)) if m else (written, "")
+    areas = [a for a in catalogue.areas() if not a.page] + [a for a in catalogue.areas() if a.page]
+    with st.form(f"indicator-{key}", border=True):
+        st.markdown("**在指标目录中添加这个指标**（管理员）")
+        st.text(f"报表中写的是：{written}")
+        c1, c2 = st.columns(2)
+        new_name = c1.text_input("名称", value=name, key=f"ind-name-{key}")
+        new_unit = c2.text_input("单位（如 %、亩、人、元）", value=unit, key=f"ind-unit-{key}")
+        definition = st.text_area("口径（统计范围和算法，页面上写在指标旁）", key=f"ind-def-{key}")
+        c1, c2, c3 = st.columns(3)
+        area = c1.selectbox("所属领域", [a.key for a in areas], format_func=lambda k: catalogue.area(k).name,
+                            placeholder="请选择", key=f"ind-area-{key}")
+        direction = c2.selectbox("方向", ["up", "down"], format_func={"up": "越高越好", "down": "越低越好"}.get,
+                                 placeholder="请选择", key=f"ind-dir-{key}")
+        aggregate = c3.selectbox("没有全县行时全县数", ["sum", "ratio", "weighted", "latest"], placeholder="请选择",
+                                 format_func={"sum": "各乡镇之和", "ratio": "分子之和 ÷ 分母之和", "weighted": "以分母加权平均",
+                                              "latest": "只用报送的全县数"}.get, key=f"ind-agg-{key}")
+        c1, c2 = st.columns(2)
+        year = c1.number_input("目标年度", min_value=2000, max_value=2100, step=1,
+                               value=int((f.as_of if f and f.as_of else "2023")[:4]), key=f"ind-year-{key}")
+        target_text = c2.text_input("年度目标（可留空）", key=f"ind-target-{key}").strip()
+        if not st.form_submit_button("添加到指标目录", type="primary"):
+            return
+    try:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            target = Decimal(target_text.rstrip("%")) if target_text else None
+        except InvalidOperation:
+            st.error("年度目标应为数字")
+            return
+        ind = service.add_indicator(engine(), who, name=new_name, definition=definition, unit=new_unit, area=area,
+                                    direction=direction, aggregate=aggregate, target=target, year=int(year))
+    except (access.Denied, catalogue.CatalogueError) as exc:
+        st.error(plain(getattr(exc, "text", str(exc))))
+        return
+    st.success(f"已添加“{plain(ind.name)}”到指标目录（{plain(catalogue.area(ind.area).name)}）。正在重新检查这个文件……")
+    st.rerun()
+
+
 def confirm(action: str, batch_id: int) -> None:
     """Say what undoing or restoring a batch will do, and do it only when the clerk confirms."""
     word = {"undo": "撤销", "redo": "恢复"}[action]
@@ -218,7 +262,7 @@ def upload_tab() -> None:
             kind = c1.selectbox("报表类型", list(kinds), placeholder="请选择", key=f"kind-{i}-{up.file_id}", format_func=kinds.get)
             period = c2.text_input("统计期（留空则从标题、表头或文件名识别，如 2023-04、2022、2023H1）", key=f"period-{i}-{up.file_id}",
                                    max_chars=20).strip()
-            cache_key = ("check", up.file_id, kind, period, version, who.key)
+            cache_key = ("check", up.file_id, kind, period, version, who.key, catalogue.version())
             if st.session_state.get(f"check-{i}", (None,))[0] != cache_key:
                 with st.spinner("正在检查……"):
                     try:
@@ -247,6 +291,9 @@ def upload_tab() -> None:
                 st.dataframe(check.report(), hide_index=True, width="stretch")
             for u in check.unplaced:
                 mapping_form(i, up, data, u)
+            if check.errors and access.allowed(who, "settings"):
+                for n, name in enumerate(catalogue.unknown_names(check.errors)):
+                    indicator_form(f"{i}-{n}-{up.file_id}", name)
             if check.errors:
                 continue
             ticks = True

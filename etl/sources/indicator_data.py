@@ -137,7 +137,7 @@ def _unknown_columns(ctx) -> list[Problem]:
         numeric = cells.map(lambda v: parse._NUM.match(parse.split_unit(v)[0]) is not None).mean()
         if numeric >= 0.5:
             out.append(Problem(f"表头“{c.text}”下是数字，但它不是指标目录中的指标", file=ctx.file, sheet=ctx.sheet,
-                               row=t.sheet.sheet_row(t.header_rows[0]), column=c.text, col=c.col,
+                               row=t.sheet.sheet_row(t.header_rows[0]), column=c.text, col=c.col, value=c.text,
                                hint=f"目录中县里的指标有：{_known()}。请改用目录中的名称，"
                                     "或请管理员先在指标目录（indicators.toml）中添加这个指标"))
     return out
