@@ -145,10 +145,13 @@ def best_table(sheet: RawSheet, layouts: list[Layout], ref: Reference, start: in
                 m = map_columns(columns, lay, ref.rules, rows, (overrides or {}).get(lay.name))
                 m.forced = bool(overrides)
                 _units_not_places(m, frame, rows[-1] + 1)
+                if lay.open_words and m.unused and any(c.field.type in ("township", "village") for c in m.claims) \
+                        and (len(tried) == 1 or any(norm_text(w) in head_text for w in lay.open_words)):
+                    m.open_items = True      # every indicator column unknown: the layout's module names them
                 if not m.satisfied:
                     above = " ".join(" ".join(_row(frame, x)) for x in range(start, r) if len(_row(frame, x)) <= 2)
                     m.from_context(f"{above} {sheet.name} {context}")
-                if not m.satisfied or len(m.claims) < 2:
+                if not m.satisfied or len(m.claims) < (1 if m.open_items else 2):
                     continue
                 score = m.score() + 0.01 * k     # on a tie the deeper header: its extra rows are header text
                 if lay.name in titled:            # the title says what it is (统筹整合…计划)

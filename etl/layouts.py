@@ -116,6 +116,9 @@ class Layout:
     also_kinds: tuple[str, ...] = ()
     exclude_empty: dict = field(default_factory=dict, hash=False, compare=False)   # field → reason
     title_words: tuple[str, ...] = ()     # the layout applies only when the title / sheet / file name has one of these
+    open_words: tuple[str, ...] = ()      # a table of its label fields and unknown columns is still this layout when the
+                                          # title / sheet / file name has one of these, or when it is the kind asked for
+                                          # (its unknown columns are then refused by name, not left out)
     household_key: str = ""               # person rows: the field that groups them into households
     household_fields: tuple[str, ...] = ()   # fields written once per household (the head's row, a merged cell)
     _index: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
@@ -307,7 +310,8 @@ def _load(rules_file: str, layouts_dir: str) -> Reference:
                      any_of=tuple(any_of), excludes=tuple(norm_text(x) for x in raw.get("excludes", [])),
                      grain=raw.get("grain", ""), group=group, item_columns=raw.get("item_columns", ""),
                      also_kinds=tuple(raw.get("also_kinds", [])), exclude_empty=dict(raw.get("exclude_empty", {})),
-                     title_words=tuple(raw.get("title_words", [])), household_key=raw.get("household_key", ""),
+                     title_words=tuple(raw.get("title_words", [])), open_words=tuple(raw.get("open_words", [])),
+                     household_key=raw.get("household_key", ""),
                      household_fields=tuple(raw.get("household_fields", [])))
         _check(lay, where)
         layouts.append(lay)

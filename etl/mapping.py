@@ -83,6 +83,7 @@ class Mapping:
     comparison: list[Column] = field(default_factory=list)   # 上年同期, 同比 …: not loaded
     conflicts: list[tuple[Claim, Claim]] = field(default_factory=list)
     forced: bool = False                                     # from a clerk's saved mapping or --map
+    open_items: bool = False                                 # its group columns may all be unknown (see Layout.open_words)
     columns: list[Column] = field(default_factory=list)      # every column of the header block
 
     def claimed(self, name: str) -> list[Claim]:
@@ -100,7 +101,7 @@ class Mapping:
         for f in lay.required():
             if f.name in names:
                 continue
-            if lay.group and grouped and (f.name == lay.group.key or f.name in lay.group.measures):
+            if lay.group and (grouped or self.open_items) and (f.name == lay.group.key or f.name in lay.group.measures):
                 continue
             out.append(f.name)
         for group in lay.any_of:

@@ -12,6 +12,8 @@ touches (the batch, and the batches it brings back or supersedes).
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import io
 import os
 from dataclasses import dataclass, field
@@ -379,6 +381,7 @@ PREVIEW_COLUMNS = {
     "received_on": "受理日期", "closed_on": "办结日期", "name": "项目名称", "content": "建设内容",
     "investment_fen": "总投资（元）", "fund_source": "资金来源", "year": "年度", "integrated": "纳入统筹整合",
     "status": "实施状态", "item": "事项", "label": "名称", "unit": "单位", "value_c": "数值", "src_row": "原表行号",
+    "value_e4": "数值", "numerator_e4": "分子", "denominator_e4": "分母", "target_e4": "年度目标",
 }
 
 
@@ -388,6 +391,12 @@ def preview(facts: pd.DataFrame, rows: int = 50) -> pd.DataFrame:
     for col in d.columns:
         if col.endswith("_fen") or col == "value_c":
             d[col] = d[col].map(lambda v: None if v is None or pd.isna(v) else int(v) / 100)
+        if col.endswith("_e4"):       # 指标数据: exact values ×10⁴ in the catalogue's unit
+            d[col] = d[col].map(lambda v: None if v is None or pd.isna(v) else format(Decimal(int(v)).scaleb(-4).normalize(), "f"))
+        if col == "indicator":
+            from rural.catalogue import CATALOGUE
+
+            d[col] = d[col].map(lambda k: CATALOGUE[k].name if k in CATALOGUE else k)
         if col in ("eliminated", "integrated"):
             d[col] = d[col].map({True: "是", False: "否"})
     d = d.astype(object).where(d.notna(), "")

@@ -175,6 +175,14 @@ def test_an_unknown_indicator_is_refused_with_the_catalogue_names_and_nothing_wr
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "不是指标目录中的指标" in out and "农村户用卫生厕所普及率" in out
     assert db_dump(path) == before
+    # every column unknown: the title says these are indicators, so each is named (not an unrecognised table)
+    alone = write_xlsx(tmp_path / "e.xlsx", {"表": [["南华县重点指标监测（2023年）"], ["乡镇", "农村户用卫生厕所普及率（%）"],
+                                                 ["龙川镇", 88], ["沙桥镇", 90]]})
+    proc = run_cli("etl", "load", alone, "--db", url)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "表头“农村户用卫生厕所普及率（%）”下是数字，但它不是指标目录中的指标" in out
+    assert "目录中县里的指标有：高标准农田面积、村集体经济收入10万元以上的村占比" in out
+    assert db_dump(path) == before
 
 
 def test_a_county_total_that_is_not_the_sum_is_refused(tmp_path, db):
