@@ -144,7 +144,7 @@ def naive_county_figures(engine, county: str, as_of: str) -> dict:
 
 def shared_county_figures(engine, scope) -> dict:
     from rural import catalogue
-    from rural import county_indicators as ci
+    from rural.indicators import county as ci
 
     figs = ci._figures(engine, scope)
     return {(k, p): ci._round(f[0], catalogue.entry(k)) for (k, p), f in figs.county.items() if k.startswith("bench_")}
@@ -163,7 +163,7 @@ def main() -> int:
     db = OUT / ("indicators_sample.db" if args.sample else "indicators_1m.db")
     if not db.exists():
         build(db, ref, base)
-    from rural import county_indicators as ci
+    from rural.indicators import county as ci
     from rural.briefing import build_pack
     from rural.db import make_engine
     from rural.indicators import Scope

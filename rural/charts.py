@@ -83,7 +83,7 @@ def elimination_by_township(df: pd.DataFrame, county_rate: float | None, as_of: 
 def elimination_trend(df: pd.DataFrame, as_of: str | None) -> go.Figure:
     x = [periods.label(p) for p in df["period"]]
     fig = go.Figure()
-    fig.add_bar(x=x, y=df["people"] - df["eliminated_people"], name="未消除风险人数", marker_color=ORANGE, yaxis="y2",
+    fig.add_bar(x=x, y=df["remaining_people"], name="未消除风险人数", marker_color=ORANGE, yaxis="y2",
                 opacity=0.45)
     fig.add_scatter(x=x, y=df["elimination_rate_people"], name="消除率（按人）", mode="lines+markers+text",
                     text=[_pct(v) for v in df["elimination_rate_people"]], textposition="top center",
@@ -99,7 +99,7 @@ def monitoring_composition(df: pd.DataFrame, by_label: str, as_of: str | None) -
     fig = go.Figure()
     fig.add_bar(x=df["name"], y=df["eliminated_people"], name="已消除风险", marker_color=BLUE,
                 marker_pattern_shape="")
-    fig.add_bar(x=df["name"], y=df["people"] - df["eliminated_people"], name="未消除风险", marker_color=ORANGE,
+    fig.add_bar(x=df["name"], y=df["remaining_people"], name="未消除风险", marker_color=ORANGE,
                 marker_pattern_shape="/")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title="人数（人）", tickformat=",d", rangemode="nonnegative")

@@ -27,7 +27,7 @@ COLUMNS = {
     "item": "事项", "level": "等级", "reason": "说明", "then": "对比值", "now": "本期值", "unit": "单位",
     "compared": "比较", "change_text": "变化",
     "value": "数值", "annual_target": "年度目标", "definition": "口径", "county_value": "全县",
-    "gap": "与全县差", "county_status": "与全县比较", "rank": "名次", "area": "领域", "period_label": "统计期",
+    "gap": "与全县差", "county_status": "与全县比较", "rank": "名次", "area": "领域", "period_label": "统计期", "remaining_people": "未消除风险人数（人）",
 }
 
 

@@ -102,7 +102,7 @@ def view_calls() -> set[str]:
 
 def briefing_calls() -> set[str]:
     """The indicator names the meeting pack gathers (``get("name", …)`` in ``rural.briefing.gather``)."""
-    tree = ast.parse((ROOT / "rural" / "briefing.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "rural" / "briefing" / "content.py").read_text(encoding="utf-8"))
     gather = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "gather")
     return {ast.literal_eval(n.args[0]) for n in ast.walk(gather)
             if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "get" and n.args}
@@ -115,7 +115,7 @@ def test_every_function_the_pages_the_briefing_and_the_summary_call_is_registere
     for name in access.LEVELS:
         assert callable(getattr(indicators, name)), name
     # and the briefing asks nothing of the indicators except through the gateway
-    source = (ROOT / "rural" / "briefing.py").read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "rural" / "briefing").glob("*.py"))
     assert {n.attr for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Attribute)
             and getattr(n.value, "id", None) == "ind"} <= {"_resolve", "default_compare"}
 

@@ -448,9 +448,12 @@ def test_docx_tables_repeat_header_and_align_numbers(pack):
 
 
 def test_table_numbers_follow_the_separator_setting(pack, monkeypatch):
-    settings = briefing.get_settings()
+    from rural.briefing import docx as docx_writer
+    from rural.settings import get_settings
+
+    settings = get_settings()
     assert settings.thousands_separators is False
-    monkeypatch.setattr(briefing, "get_settings", lambda: dataclasses.replace(settings, thousands_separators=True))
+    monkeypatch.setattr(docx_writer, "get_settings", lambda: dataclasses.replace(settings, thousands_separators=True))
     buf = io.BytesIO()
     write_docx(pack.briefing, pack.pictures, buf)
     doc = Document(io.BytesIO(buf.getvalue()))

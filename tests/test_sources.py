@@ -53,7 +53,7 @@ def test_monitoring_household_level(tmp_path, db):
     m = indicators(url)["monitoring"]
     assert m == {"period": "2023-06", "households": 3, "people": 9, "eliminated_households": 1, "eliminated_people": 4,
                  "elimination_rate_people": 44.44, "elimination_rate_households": 33.33, "new_households": 1,
-                 "new_people": 2}
+                 "new_people": 2, "remaining_people": 5}
     assert indicators(url, township="沙桥镇")["monitoring"]["people"] == 3
 
 
@@ -86,7 +86,7 @@ def test_monitoring_person_level_folded_to_households(tmp_path, db):
     m = indicators(url)["monitoring"]
     assert m == {"period": "2023-06", "households": 2, "people": 5, "eliminated_households": 1, "eliminated_people": 3,
                  "elimination_rate_people": 60.0, "elimination_rate_households": 50.0, "new_households": 1,
-                 "new_people": 2}
+                 "new_people": 2, "remaining_people": 2}
 
 
 # ---------------------------------------------------------------------------------- income

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from views._ui import chart, empty, figures, filters, fmt_int, fmt_pct, header, md, q, table
-from rural import charts, periods
+from rural import charts, periods, tables
 from rural.numbers import fmt_wan
 
 f = filters()
@@ -17,7 +17,7 @@ if asst["types"]:
     st.markdown(f"统计期：**{periods.label(asst['period'], ytd=True)}**")
     figures([(md(t["name"]), f"{fmt_int(t['person_times'])}人次", f"发放金额{fmt_wan(t['amount_wan'])}")
              for t in asst["types"]], per_row=3)
-    types = pd.DataFrame(asst["types"]).drop(columns=["amount_fen"]).rename(columns={"name": "type"})
+    types = tables.assistance_rows(asst)
     chart(charts.assistance_by_type(asst["types"], f.as_of), types, "types", "社会救助发放情况")
     table(types)
     trend = q("assistance_trend")

@@ -1,9 +1,8 @@
 """就业: completion against time progress per indicator, status; public-welfare posts and subsidies."""
-import pandas as pd
 import streamlit as st
 
 from views._ui import chart, empty, filters, fmt, fmt_int, fmt_pct, header, md, q, table
-from rural import charts, periods
+from rural import charts, periods, tables
 from rural.labels import STATUS
 from rural.numbers import fmt_wan
 
@@ -20,8 +19,7 @@ for col, i in zip(c, emp["indicators"]):
     col.metric(f"{md(i['name'])}（完成{fmt_pct(i['completion_pct'])}）", f"{fmt_int(i['done'])}人",
                f"{fmt(i['gap_pct'], '%', signed=True)}，{STATUS[i['status']]}", help=f"目标任务{fmt_int(i['target'])}人；与时序进度相比")
 
-items = pd.DataFrame(emp["indicators"]).rename(columns={"name": "indicator"})
-items["time_progress_pct"] = emp["time_progress_pct"]
+items = tables.employment_rows(emp)
 chart(charts.employment_progress(emp, f.as_of), items, "progress", "就业目标任务完成情况")
 table(items, ["indicator", "target", "done", "completion_pct", "time_progress_pct", "gap_pct", "status"])
 wp = q("welfare_posts")

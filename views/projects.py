@@ -1,9 +1,8 @@
 """项目: industrial investment shares for the library and the integrated-funds plan; by township; search."""
-import pandas as pd
 import streamlit as st
 
 from views._ui import chart, empty, figures, filters, fmt_int, fmt_pct, header, q, table
-from rural import charts
+from rural import charts, tables
 from rural.numbers import fmt_wan
 
 f = filters()
@@ -20,7 +19,7 @@ for key, name in (("library", "巩固拓展脱贫攻坚成果和乡村振兴项�
              ("产业类投资占比", fmt_pct(s["industrial_share_pct"]), f"按投资额；按项目个数为{fmt_pct(s['industrial_count_share_pct'])}")],
             per_row=5)
 
-share_rows = pd.DataFrame([{"name": n, **shares[k]} for k, n in (("library", "项目库"), ("integrated", "统筹整合"))])
+share_rows = tables.share_rows(shares)
 chart(charts.project_shares(shares, f.as_of), share_rows, "shares", "产业类项目占比")
 tab_lib, tab_int = st.tabs(["项目库投资按类别", "统筹整合资金按类别"])
 with tab_lib:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import replace
-from typing import TYPE_CHECKING
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -25,20 +24,7 @@ from sqlalchemy.engine import Engine
 from rural import catalogue, periods, status as vocab_status
 from rural.db import BATCH_ACTIVE, IndicatorValue, LoadBatch, Township, Village, data_version
 
-if TYPE_CHECKING:
-    from rural.indicators import Scope
-
-
-def _resolve(engine: Engine, scope: Scope) -> Scope:
-    from rural import indicators      # (rural.indicators reaches these functions too: imported when first used)
-
-    return indicators._resolve(engine, scope)
-
-
-def townships(engine: Engine, county: str | None) -> list[str]:
-    from rural import indicators
-
-    return indicators.townships(engine, county)
+from rural.indicators.base import Scope, _resolve, townships
 
 B = LoadBatch.__table__
 IV = IndicatorValue.__table__
@@ -46,8 +32,6 @@ T = Township.__table__
 V = Village.__table__
 KIND = catalogue.CUSTOM_KIND
 E4 = Decimal(10_000)
-COUNTY = "全县"
-
 
 # ------------------------------------------------------------------------------------ the rows
 _CACHE: OrderedDict = OrderedDict()      # (database, county, snapshot, data version) → rows; a few per process
