@@ -41,6 +41,10 @@ INTRO = """# 接受的报表格式（Data formats accepted）
 """
 
 
+_PERIODS = {"income": "年度、半年或季度", "library": "截至某月或年度（项目库）",
+            "any": "按报表所写：年度、半年、季度或月份（截至某月）"}
+
+
 def _field_row(f) -> str:
     variants = [v for v in f.raw_variants if v != f.name]
     kind = TYPE_TEXT.get(f.type, f.type)
@@ -68,7 +72,12 @@ def formats_markdown() -> str:
         out.append(f"\n## {lay.label}（`{lay.name}`，数据类型 `{lay.kind}`）\n")
         if lay.description:
             out.append(lay.description + "\n")
-        facts = [f"统计期：{'年度、半年或季度' if lay.periods == 'income' else '截至某月或年度（项目库）' if lay.periods == 'library' else '月份（截至某月或年初至今）'}"]
+        facts = [f"统计期：{_PERIODS.get(lay.periods, '月份（截至某月或年初至今）')}"]
+        if lay.keep_totals:
+            facts.append("全县（合计）行是报送的全县数（按乡镇求和的指标须等于各乡镇之和）")
+        if lay.open_words:
+            facts.append(f"各列都不是目录中的指标时，标题、工作表名或文件名中有“{'”“'.join(lay.open_words)}”"
+                         "（或载入时指定了这一类型），仍按此类报表检查，并逐列说明哪些不是目录中的指标")
         if lay.county_level:
             facts.append("可以是县级的表（没有乡镇列，或县直 / 全县的行）")
         if lay.group:

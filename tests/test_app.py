@@ -137,8 +137,8 @@ def test_monitoring_page_figures(app):
     at = app("views/monitoring.py")
     m = metrics(at)
     assert m["风险消除率（按人）"] == "73.10%" and m["风险消除率（按户）"] == "68.54%"
-    assert m["累计纳入户数"] == "1,351户" and m["累计纳入人数"] == "4,438人"
-    assert m["今年新识别纳入"] == "9户" and m["今年新识别纳入人数"] == "35人"
+    assert m["累计纳入监测户数"] == "1,351户" and m["累计纳入监测人数"] == "4,438人"    # the catalogue's names
+    assert m["今年新识别纳入户数"] == "9户" and m["今年新识别纳入人数"] == "35人"
     assert m["推送预警线索（今年）"] == "6,567条" and m["驻村帮扶干部"] == "228名"
     assert m["结对帮扶干部"] == "3,585名" and m["结对帮扶户"] == "7,575户"
     assert "风险消除率·按人" in at.dataframe[0].value.columns  # no raw column names
@@ -189,7 +189,7 @@ def test_township_filter_changes_figures(app, sample_engine):
     at = app("views/monitoring.py")
     at.selectbox(key="township").select("龙川镇").run()
     m = metrics(at)
-    assert m["累计纳入户数"] == f"{expected['households']:,}户"
+    assert m["累计纳入监测户数"] == f"{expected['households']:,}户"
     assert m["风险消除率（按人）"] == f"{expected['elimination_rate_people']:.2f}%"
     assert expected["households"] < 1351
 
@@ -198,7 +198,7 @@ def test_snapshot_filter_changes_figures(app):
     at = app("views/monitoring.py")
     at.selectbox(key="as_of").select("2023-04").run()
     m = metrics(at)
-    assert m["累计纳入户数"] == "1,348户"
+    assert m["累计纳入监测户数"] == "1,348户"
     assert m["风险消除率（按人）"] == f"{3117 * 100 / 4424:.2f}%"
 
 
@@ -207,7 +207,7 @@ def test_bookmarked_url_restores_the_view(app, sample_engine):
     expected = monitoring_overview(sample_engine, Scope("2023-04", "龙川镇"))
     assert at.selectbox(key="as_of").value == "2023-04"
     assert at.selectbox(key="township").value == "龙川镇"
-    assert metrics(at)["累计纳入户数"] == f"{expected['households']:,}户"
+    assert metrics(at)["累计纳入监测户数"] == f"{expected['households']:,}户"
     assert at.query_params["township"] == ["龙川镇"] or at.query_params["township"] == "龙川镇"
 
 

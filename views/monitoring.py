@@ -2,7 +2,7 @@
 import streamlit as st
 
 from views._ui import chart, empty, filters, fmt_int, fmt_pct, header, md, meta, principal, q, table
-from rural import access, charts
+from rural import access, catalogue, charts
 
 f = filters()
 header("监测帮扶")
@@ -12,19 +12,21 @@ if not mon.get("period"):
     st.stop()
 work = q("work_summary")
 c = st.columns(4)
-c[0].metric("风险消除率（按人）", fmt_pct(mon["elimination_rate_people"]),
+name = {k: catalogue.measure(k).name for k in ("elimination_rate_people", "people", "households", "new_households",
+                                              "eliminated_people", "warning_leads")}      # the catalogue's words
+c[0].metric(name["elimination_rate_people"], fmt_pct(mon["elimination_rate_people"]),
             help=f"{fmt_int(mon['eliminated_people'])} / {fmt_int(mon['people'])}人")
 c[1].metric("风险消除率（按户）", fmt_pct(mon["elimination_rate_households"]),
             help=f"{fmt_int(mon['eliminated_households'])} / {fmt_int(mon['households'])}户")
-c[2].metric("累计纳入人数", f"{fmt_int(mon['people'])}人", help=f"{fmt_int(mon['households'])}户")
-c[3].metric("累计纳入户数", f"{fmt_int(mon['households'])}户")
+c[2].metric(name["people"], f"{fmt_int(mon['people'])}人", help=f"{fmt_int(mon['households'])}户")
+c[3].metric(name["households"], f"{fmt_int(mon['households'])}户")
 c = st.columns(4)
-c[0].metric("今年新识别纳入", f"{fmt_int(mon['new_households'])}户", help=f"{fmt_int(mon['new_people'])}人")
+c[0].metric(name["new_households"], f"{fmt_int(mon['new_households'])}户", help=f"{fmt_int(mon['new_people'])}人")
 c[1].metric("今年新识别纳入人数", f"{fmt_int(mon['new_people'])}人")
 c[2].metric("风险消除户数", f"{fmt_int(mon['eliminated_households'])}户")
-c[3].metric("风险消除人数", f"{fmt_int(mon['eliminated_people'])}人")
+c[3].metric(name["eliminated_people"], f"{fmt_int(mon['eliminated_people'])}人")
 c = st.columns(4)
-c[0].metric("推送预警线索（今年）", f"{fmt_int(work.get('warning_leads'))}条")
+c[0].metric(f"{name['warning_leads']}（今年）", f"{fmt_int(work.get('warning_leads'))}条")
 c[1].metric("驻村帮扶干部", f"{fmt_int(work.get('stationed_cadres'))}名")
 c[2].metric("结对帮扶干部", f"{fmt_int(work.get('pairing_cadres'))}名")
 c[3].metric("结对帮扶户", f"{fmt_int(work.get('paired_households'))}户")

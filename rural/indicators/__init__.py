@@ -9,7 +9,7 @@ Grouped by area: :mod:`.monitoring`, :mod:`.work`, :mod:`.income`, :mod:`.employ
 :mod:`.base` holds the scope and the one filter helper (:func:`scoped`). Everything is reached as
 ``rural.indicators.<name>`` (the gateway ``rural.access.call`` looks names up here)."""
 from rural.indicators.base import (  # noqa: F401
-    B, T, MH, INC, EMP, WP, AS, PC, PJ, WR, V, NO_RISK, COUNTY_LEVEL, memo, Scope, counties, county_of, snapshots, latest_as_of, townships, _period, _batches, _township_filter, _resolve, periods_date, scoped,
+    B, T, MH, INC, EMP, WP, AS, PC, PJ, WR, V, NO_RISK, COUNTY_LEVEL, memo, clear_caches, Scope, counties, county_of, snapshots, latest_as_of, townships, _period, _batches, _township_filter, _resolve, periods_date, scoped,
 )
 from rural.indicators.monitoring import (  # noqa: F401
     monitoring_overview, monitoring_breakdown, monitoring_trend, household_list,
