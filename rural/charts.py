@@ -256,15 +256,16 @@ def indicator_trend(series: pd.DataFrame, key: str, as_of: str | None) -> go.Fig
     if ind.chart == "line":
         fig.add_scatter(x=x, y=series["value"], mode="lines+markers+text", name=ind.name, line={"color": BLUE, "width": 3},
                         marker={"size": 10, "color": colours},
-                        text=[fmt(v, ind.unit, places=places) for v in series["value"]], textposition="top center")
-    else:
-        fig.add_bar(x=x, y=series["value"], name=ind.name, marker_color=colours,
-                    text=[fmt(v, ind.unit, places=places) for v in series["value"]], textposition="outside")
+                        text=[fmt(v, ind.unit, places=places) for v in series["value"]], textposition="bottom center")
+    else:      # the value inside its bar, so the target's mark and words above it never cover it
+        fig.add_bar(x=x, y=series["value"], name=ind.name, marker_color=colours, textposition="inside",
+                    insidetextanchor="middle", text=[fmt(v, ind.unit, places=places) for v in series["value"]],
+                    textfont={"size": 15})
     if series["target"].notna().any():
         fig.add_scatter(x=x, y=series["target"], mode="markers+text", name="年度目标",
-                        marker={"symbol": "line-ew-open", "size": 44, "color": VERMILLION, "line": {"width": 3}},
+                        marker={"symbol": "line-ew-open", "size": 60, "color": VERMILLION, "line": {"width": 3}},
                         text=[f"目标 {fmt(v, ind.unit, places=places)}" if pd.notna(v) else "" for v in series["target"]],
-                        textposition="middle right", cliponaxis=False)
+                        textposition="top center", cliponaxis=False)
     fig.update_yaxes(title=f"{ind.name}（{ind.unit}）", rangemode="tozero", tickformat=",")
     return _frame(fig, key, ind.name, as_of, ind.unit)
 
@@ -274,14 +275,16 @@ def indicator_ranking(df: pd.DataFrame, key: str, as_of: str | None) -> go.Figur
     against the county's figure; bars coloured by their status against the county."""
     ind = entry(key)
     d = df.iloc[::-1]
-    colours = [status_colour(s) if isinstance(s, str) else BLUE for s in d["county_status"]]
+    # coloured by the status against the year's target where there is one, else against the county
+    colours = [status_colour(t if isinstance(t, str) else c) if isinstance(t, str) or isinstance(c, str) else BLUE
+               for t, c in zip(d["status"], d["county_status"])]
     fig = go.Figure(go.Bar(x=d["value"], y=d["name"], orientation="h", marker_color=colours,
                            text=[fmt(v, ind.unit, places=ind.precision) for v in d["value"]], textposition="outside",
                            cliponaxis=False, name=ind.name))
     county = df["county_value"].dropna()
     if len(county):
         fig.add_vline(x=float(county.iloc[0]), line_dash="dash", line_color=VERMILLION,
-                      annotation_text=f"全县 {fmt(county.iloc[0], ind.unit, places=ind.precision)}",
+                      annotation_text=f"全县平均 {fmt(county.iloc[0], ind.unit, places=ind.precision)}",
                       annotation_position="top")
     fig.update_xaxes(title=f"{ind.name}（{ind.unit}）", rangemode="tozero", tickformat=",")
     fig.update_layout(showlegend=False)

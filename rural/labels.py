@@ -26,8 +26,8 @@ COLUMNS = {
     "area_mu": "面积（亩）", "lon": "经度", "lat": "纬度", "coord_note": "坐标说明",
     "item": "事项", "level": "等级", "reason": "说明", "then": "对比值", "now": "本期值", "unit": "单位",
     "compared": "比较", "change_text": "变化",
-    "value": "数值", "annual_target": "年度目标", "definition": "口径", "county_value": "全县",
-    "gap": "与全县差", "county_status": "与全县比较", "rank": "名次", "area": "领域", "period_label": "统计期", "remaining_people": "未消除风险人数（人）",
+    "value": "数值", "annual_target": "年度目标", "definition": "口径", "county_value": "全县平均",
+    "gap": "与全县平均差", "county_status": "与全县平均比较", "rank": "名次", "area": "领域", "period_label": "统计期", "remaining_people": "未消除风险人数（人）",
 }
 
 
@@ -147,14 +147,26 @@ def indicator_rows(df: pd.DataFrame, unit: str | None = None, places: int | None
             if unit is None:
                 d[col] = [fmt(v, u, places=None if u in ("%", "元") else _places(n)) for v, u, n in
                           zip(d[col], d["unit"], d["name"])]
+            elif col == "gap":       # in words (高 / 低 …个百分点): no cell of a copied table reads as a formula
+                d[col] = [_gap_words(v, unit, places) for v in d[col]]
             else:
-                d[col] = [fmt(v, unit, places=places, signed=col == "gap") for v in d[col]]
+                d[col] = [fmt(v, unit, places=places) for v in d[col]]
     if "county_status" in d:
         d["county_status"] = d["county_status"].map(lambda s: STATUS.get(s, s) if isinstance(s, str) else "—")
     if "status" in d:
         d["status"] = d["status"].map(lambda s: s if isinstance(s, str) else "—")
     d = d.rename(columns={"target": "annual_target"})
     return display(d.drop(columns=[c for c in ("unit",) if c in d.columns]))
+
+
+def _gap_words(v, unit: str, places: int | None) -> str:
+    from rural.numbers import fmt
+
+    if v is None or (isinstance(v, float) and v != v):
+        return "—"
+    if v == 0:
+        return "持平"
+    return ("高" if v > 0 else "低") + fmt(abs(v), "个百分点" if unit == "%" else unit, places=places)
 
 
 def _places(name: str) -> int | None:

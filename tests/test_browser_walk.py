@@ -24,7 +24,8 @@ SIZES = {"desk": (1366, 768), "phone": (390, 844)}
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0 Mobile Safari/537.36")
 PAGES = {"": "总览", "monitoring": "监测帮扶", "income": "收入", "employment": "就业", "projects": "项目",
-         "assistance": "社会救助", "map": "地图", "briefing": "汇报材料", "data": "数据管理"}
+         "assistance": "社会救助", "thriving": "产业兴旺", "ecology": "生态宜居", "civility": "乡风文明",
+         "governance": "治理有效", "prosperity": "生活富裕", "map": "地图", "briefing": "汇报材料", "data": "数据管理"}
 
 # English a Streamlit or plotly widget shows unless the page sets its own words. Whole-word matches in visible
 # text, placeholders, tooltips (title / data-title) and accessible labels of what an official can reach.

@@ -113,7 +113,7 @@ def test_township_ranking_reads_the_sheet_and_sums_to_the_county(sample_engine, 
     assert dict(zip(ranking["name"], ranking["value"])) == {k: mu(v) for k, v in written.items()}
     assert int(ranking["value"].sum()) == 196800
     assert list(ranking["rank"]) == list(range(1, 11)) and list(ranking["value"]) == sorted(ranking["value"], reverse=True)
-    assert set(ranking["county_value"]) == {196800}
+    assert set(ranking["county_value"]) == {19680}     # a total: 196,800亩 ÷ the 10 townships that report
 
 
 def test_the_sample_sheet_is_messy(sample_dir):

@@ -280,9 +280,10 @@ def indicator_series(engine: Engine, scope: Scope, key: str) -> pd.DataFrame:
 
 
 def indicator_by_township(engine: Engine, scope: Scope, key: str) -> pd.DataFrame:
-    """Each township's figure of one indicator in the latest period up to the snapshot, against the county's
-    (gap in points for a rate, in the unit otherwise), with its target, status against it, and whether it is
-    behind the county by more than ``township_lag_pct``; best first."""
+    """Each township's figure of one indicator in the latest period up to the snapshot, against the county average
+    (the county's figure for a rate or a mean; for a total or a count, the county's figure ÷ the townships that
+    report), the gap (in points for a rate, in the unit otherwise), its target, status against it, and whether it
+    is behind the county average by more than ``township_lag_pct``; best first."""
     scope = _resolve(engine, replace(scope, township=None))
     ind = catalogue.entry(key)
     cols = ["rank", "name", "value", "county_value", "gap", "target", "completion_pct", "status", "county_status"]
@@ -292,18 +293,20 @@ def indicator_by_township(engine: Engine, scope: Scope, key: str) -> pd.DataFram
         return pd.DataFrame(columns=cols)
     county, _ = figs.figure(key, period, None)
     lag = Decimal(str(vocab_status.threshold("township_lag_pct")))
+    names = [n for n in townships(engine, scope.county) if figs.figure(key, period, n)[0] is not None]
+    if county is not None and ind.aggregate in ("sum", "count") and names:
+        county = county / len(names)          # a total: the average township's share of it
     out = []
-    for name in townships(engine, scope.county):
+    for name in names:
         value, _ = figs.figure(key, period, name)
-        if value is None:
-            continue
         target = figs.target(ind, period, name)
         gap = None if county is None else (value - county) * (1 if ind.direction != "down" else -1)
         behind = gap is not None and -gap > (lag if ind.unit == "%" else abs(county) * lag / 100)
         out.append({"name": name, "value": _round(value, ind), "county_value": _round(county, ind),
                     "gap": _round(gap, ind) if gap is not None else None, "target": _round(target, ind),
                     "completion_pct": completion_pct(value, target), "status": status_of(ind, value, target, period),
-                    "county_status": None if gap is None else "township_lagging" if behind else "above_county"})
+                    "county_status": None if gap is None else "township_lagging" if behind
+                    else "above_county" if gap >= 0 else "near_county"})
     df = pd.DataFrame(out, columns=cols[1:])
     if df.empty:
         return pd.DataFrame(columns=cols)
