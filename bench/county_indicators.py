@@ -201,37 +201,13 @@ def main() -> int:
     print(f"one cockpit run's {len(calls)} calls: shared {t_page * 1000:.0f} ms, reading anew each time "
           f"{t_page_naive * 1000:.0f} ms — {t_page_naive / t_page:.1f}×")
 
-    from bench.pages import PAGES, signed_in, time_pages
+    from bench.pages import PAGES, time_pages
 
-    rows = time_pages(db)
+    rows = time_pages(db, pages=[*PAGES, *(f"area:{a}" for a in AREAS)])
     print(f"\n{db.name} ({db.stat().st_size / 1e6:.0f} MB): median of 3, seconds")
     print(f"{'page':<22} {'cold':>6} {'warm':>6}")
     for page, cold, warm in rows:
         print(f"{page:<22} {cold:>6.2f} {warm:>6.2f}", flush=True)
-    # the area pages (one file, told its area by the navigation)
-    import streamlit as st
-    from streamlit.navigation.page import calc_hash
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    for area in AREAS:
-        colds, warms = [], []
-        for _ in range(3):
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-            signed_in(at)
-            at.query_params["as_of"] = "2023-06"
-            at.run()
-            at._page_hash = calc_hash(area)       # the area's page (st.Page hashes its url_path)
-            st.cache_data.clear()
-            clear_caches()
-            t = time.perf_counter()
-            at.run()
-            colds.append(time.perf_counter() - t)
-            assert not at.exception, [e.value for e in at.exception]
-            t = time.perf_counter()
-            at.run()
-            warms.append(time.perf_counter() - t)
-        print(f"{'area:' + area:<22} {statistics.median(colds):>6.2f} {statistics.median(warms):>6.2f}", flush=True)
     times, cold = [], []
     for _ in range(3):
         t = time.perf_counter()
@@ -245,7 +221,6 @@ def main() -> int:
     print(f"\nmeeting pack: first run {times[0]:.1f} s (browser starts), warm median {statistics.median(times[1:]):.1f} s, "
           f"with the indicators' kept results cleared {statistics.median(cold):.1f} s; "
           f"{len(pack.briefing.sections)} sections, Excel sheets {len(pack.briefing.tables)}")
-    _ = PAGES
     return 0
 
 

@@ -50,8 +50,10 @@ def signed_in(at) -> None:
     at.user = {"is_logged_in": True, "sub": "bench-admin", "email": "bench-admin", "rural_role": "admin"}
 
 
-def time_pages(db: Path, runs: int = 3) -> list[tuple[str, float, float]]:
+def time_pages(db: Path, runs: int = 3, pages: list[str] | None = None) -> list[tuple[str, float, float]]:
+    """Each page (a file of ``PAGES``, or ``area:<url path>`` for an area page) cold and warm, median of ``runs``."""
     import streamlit as st
+    from streamlit.navigation.page import calc_hash
     from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
@@ -61,13 +63,15 @@ def time_pages(db: Path, runs: int = 3) -> list[tuple[str, float, float]]:
 
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     rows = []
-    for page in PAGES:
+    for page in pages or PAGES:
         colds, warms = [], []
         for _ in range(runs):
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
             signed_in(at)
             at.run()
-            if page != PAGES[0]:
+            if page.startswith("area:"):
+                at._page_hash = calc_hash(page[5:])      # one file for every area page: st.Page hashes its url_path
+            elif page != PAGES[0]:
                 at.switch_page(page)
             st.cache_data.clear()       # cold: nothing cached but the engine
             clear_caches()              # (nor the results the indicator functions keep for the data version)
