@@ -242,6 +242,15 @@ def version() -> tuple:
     return (str(path), path.stat().st_mtime_ns, added.stat().st_mtime_ns if added.exists() else 0)
 
 
+def reference_version() -> tuple:
+    """What results computed from the reference folder depend on: the folder, the catalogue (and the added
+    indicators) and the status vocabulary, with their modification times — the key kept results carry."""
+    from rural.settings import reference_dir
+
+    status = reference_path("status.toml")
+    return (str(reference_dir()), *version(), str(status), status.stat().st_mtime_ns)
+
+
 def unknown_names(problems) -> list[str]:
     """The indicator names a refused 指标数据 sheet named that the catalogue lacks (what an admin may add)."""
     out = []
@@ -373,8 +382,19 @@ def map_measures() -> list[Measure]:
     return [m for m in catalogue().measures() if m.map]
 
 
+_VOCAB: list = []          # [(the catalogue it was built from, its vocabulary)]
+
+
 def names_vocab():
-    """The county indicators' names and aliases as a value vocabulary (what a 指标 column or header is read by)."""
+    """The county indicators' names and aliases as a value vocabulary (what a 指标 column or header is read by);
+    built once per catalogue read (a sheet asks for every row)."""
+    cat = catalogue()
+    if not _VOCAB or _VOCAB[0][0] is not cat:
+        _VOCAB[:] = [(cat, _names_vocab())]
+    return _VOCAB[0][1]
+
+
+def _names_vocab():
     from rural.reference import Vocab, norm_text
 
     order, forms = [], {}

@@ -8,12 +8,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from rural import catalogue, periods, status as vocab_status
+from rural import catalogue, periods
 from rural.db import (
     BATCH_ACTIVE, AssistancePayment, EmploymentResult, IncomeRecord, LoadBatch, MonitoredHousehold, PlatformCase,
     Project, Township, Village, WelfarePost, WorkRecord,
 )
-from rural.settings import get_settings
 
 
 B = LoadBatch.__table__
@@ -83,8 +82,8 @@ def memo(fn):
     def wrapper(engine: Engine, scope: "Scope", *args, **kwargs):
         from rural.db import data_version
 
-        key = (engine.url.render_as_string(hide_password=False), data_version(engine), id(catalogue.catalogue()),
-               id(get_settings()), id(vocab_status._all()), scope, args, tuple(sorted(kwargs.items())))
+        key = (engine.url.render_as_string(hide_password=False), data_version(engine), catalogue.reference_version(),
+               scope, args, tuple(sorted(kwargs.items())))
         with lock:
             if key in cache:
                 cache.move_to_end(key)

@@ -52,8 +52,8 @@ def _state(engine: Engine, scope: Scope) -> tuple[list[tuple], "_Figures"]:
     """The rows in effect and their figures (:class:`_Figures`), kept for the data version: a page, the cockpit's
     sections, the attention list, the map and the comparisons all read and work them out once (a load, an undo or
     a redo changes the version, and a changed catalogue is another catalogue, so nothing is stale)."""
-    cat = catalogue.catalogue()
-    key = (engine.url.render_as_string(hide_password=False), scope.county, scope.as_of, data_version(engine), id(cat))
+    key = (engine.url.render_as_string(hide_password=False), scope.county, scope.as_of, data_version(engine),
+           catalogue.reference_version())
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
