@@ -34,7 +34,7 @@ KIND = catalogue.CUSTOM_KIND
 E4 = Decimal(10_000)
 
 # ------------------------------------------------------------------------------------ the rows
-_CACHE: OrderedDict = OrderedDict()      # (database, county, snapshot, data version) → rows; a few per process
+_CACHE: OrderedDict = OrderedDict()      # (database, county, snapshot, data version, reference) → figures
 _CACHE_SIZE = 32
 _LOCK = threading.Lock()
 
@@ -45,26 +45,21 @@ def clear_cache() -> None:
 
 
 def _figures(engine: Engine, scope: Scope) -> "_Figures":
-    return _state(engine, scope)[1]
-
-
-def _state(engine: Engine, scope: Scope) -> tuple[list[tuple], "_Figures"]:
-    """The rows in effect and their figures (:class:`_Figures`), kept for the data version: a page, the cockpit's
-    sections, the attention list, the map and the comparisons all read and work them out once (a load, an undo or
-    a redo changes the version, and a changed catalogue is another catalogue, so nothing is stale)."""
+    """The figures of the rows in effect (:class:`_Figures`), kept for the data version and the reference folder's
+    version: a page, the cockpit's sections, the attention list, the map and the comparisons all read and work them
+    out once (a load, an undo or a redo, or a changed catalogue, gives another key, so nothing is stale)."""
     key = (engine.url.render_as_string(hide_password=False), scope.county, scope.as_of, data_version(engine),
            catalogue.reference_version())
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    rows = _read_rows(engine, scope)
-    got = (rows, _Figures(rows))
+    figs = _Figures(_read_rows(engine, scope))
     with _LOCK:
-        _CACHE[key] = got
+        _CACHE[key] = figs
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-    return got
+    return figs
 
 
 def _read_rows(engine: Engine, scope: Scope) -> list[tuple]:
