@@ -567,6 +567,9 @@ def test_printed_slides_pictures_whole_and_text_inside_boxes(pack, printed):
             assert media[3] - img["visible"][3] == pytest.approx(shape.top / EMU_PER_PT, abs=2)
         boxes = [(s.left / EMU_PER_PT, s.top / EMU_PER_PT, (s.left + s.width) / EMU_PER_PT, (s.top + s.height) / EMU_PER_PT)
                  for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()]
+        for t in (s for s in slide.shapes if s.has_table):      # a table's text stays inside the table as set
+            bottom = t.top + sum(row.height for row in t.table.rows)    # (rows that grew would push text below it)
+            boxes.append((t.left / EMU_PER_PT, t.top / EMU_PER_PT, (t.left + t.width) / EMU_PER_PT, bottom / EMU_PER_PT))
         for ln in (x for x in lines if x["page"] == number):
             for f in ln["frags"]:
                 tol = 0.3 * f["size"]                     # a CJK face's line box reaches a little past its glyphs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rural.briefing.content import Briefing, FIGURE_NAMES, Section
 from rural.briefing.pictures import fit_picture
-from rural.briefing.docx import BODY_FONT, HEADING_FONT, LATIN_FONT, captions, figure_numbers
+from rural.briefing.docx import BODY_FONT, HEADING_FONT, LATIN_FONT, _cell_text, _numeric_column, captions, figure_numbers
 
 
 # ------------------------------------------------------------------------------ slides
@@ -142,12 +142,75 @@ def write_pptx(b: Briefing, pictures: dict[str, tuple[bytes, bytes]], path: Path
             _pptx_text(box, [label], HEADING_FONT, _fit_size([label], *inner(box), sizes=(16, 14, 12)),
                        align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.TOP)
             left = margin + width + Cm(0.8)
-        box = slide.shapes.add_textbox(left, top, sw - left - margin, sh - top - Cm(0.8))
+        bottom = sh - Cm(0.8)
+        if not key and s.tables:        # no picture (the county's own indicators): the section's table under the text
+            name, table = s.tables[0]
+            height = sum(_table_layout(table, sw - 2 * margin)[1])
+            table_top = max(top + Cm(4.0), bottom - height)
+            box = slide.shapes.add_textbox(margin, table_top - Cm(1.0), sw - 2 * margin, Cm(0.9))
+            _pptx_text(box, [name], HEADING_FONT, 16, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM)
+            _pptx_table(slide, table, margin, table_top, sw - 2 * margin)
+            bottom = table_top - Cm(1.2)
+        box = slide.shapes.add_textbox(left, top, sw - left - margin, bottom - top)
         sentences = ["■ " + x for x in key_sentences(s)]
         size = _fit_size(sentences, *inner(box), sizes=(28, 24, 22, 20, 18, 16, 14, 12, 11, 10))
         _pptx_text(box, sentences, SLIDE_BODY_FONT, size, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP)
     prs.core_properties.title = b.title
     prs.save(path)
+
+
+SLIDE_TABLE_ROWS = 6        # a slide shows at most this many rows of a section's table (the Word briefing has them all)
+SLIDE_TABLE_PT = 14
+
+
+def _table_cells(table) -> tuple[list[str], list[list[str]], list[bool]]:
+    from rural.settings import get_settings
+
+    rows = table.head(SLIDE_TABLE_ROWS)
+    separators = get_settings().thousands_separators
+    header = [str(c) for c in rows.columns]
+    body = [[_cell_text(v, separators, column=header[c]) for c, v in enumerate(row)] for _, row in rows.iterrows()]
+    return header, body, [_numeric_column(list(rows[c])) for c in rows.columns]
+
+
+def _table_layout(table, width: int) -> tuple[list[int], list[int]]:
+    """Column widths (the first wider) and row heights (EMU) that hold every cell's wrapped lines: what is drawn
+    stays inside the table as set."""
+    from pptx.util import Cm, Pt
+
+    header, body, _ = _table_cells(table)
+    n = len(header)
+    first = int(width * 0.3) if n > 2 else int(width / max(n, 1))
+    rest = int((width - first) / max(n - 1, 1))
+    widths = [first] + [rest] * (n - 1)
+    heights = []
+    for cells in [header, *body]:
+        # a cell's own insets (0.1 inch each side) and some room: the viewer's digits run wider than the estimate
+        lines = max(_slide_lines(text, SLIDE_TABLE_PT, (w / 12700 - 2 * 7.2) * 0.85) for text, w in zip(cells, widths))
+        heights.append(int(Pt(SLIDE_TABLE_PT * SLIDE_LINE * lines)) + int(Cm(0.5)))
+    return widths, heights
+
+
+def _pptx_table(slide, table, left, top, width: int) -> None:
+    """A section's table on its slide: header in 黑体, cells in the body font, numbers in the pack's one style, right-
+    aligned; every row as tall as its wrapped lines."""
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+
+    header, body, numeric = _table_cells(table)
+    widths, heights = _table_layout(table, width)
+    shape = slide.shapes.add_table(len(body) + 1, len(header), left, top, width, sum(heights))
+    t = shape.table
+    for c, w in enumerate(widths):
+        t.columns[c].width = w
+    for r, h in enumerate(heights):
+        t.rows[r].height = h
+    for c, name in enumerate(header):
+        _pptx_text(t.cell(0, c), [name], HEADING_FONT, SLIDE_TABLE_PT, bold=True, align=PP_ALIGN.CENTER,
+                   anchor=MSO_ANCHOR.MIDDLE)
+    for r, cells in enumerate(body, start=1):
+        for c, text in enumerate(cells):
+            _pptx_text(t.cell(r, c), [text], SLIDE_BODY_FONT, SLIDE_TABLE_PT,
+                       align=PP_ALIGN.RIGHT if numeric[c] else PP_ALIGN.LEFT, anchor=MSO_ANCHOR.MIDDLE)
 
 
 def key_sentences(s: Section, count: int = 3) -> list[str]:
