@@ -20,7 +20,10 @@ f = filters()
 header("乡镇分布图")
 df = q("township_table", township=None)
 choices = map_indicators(df)
-column = st.radio("显示指标", list(choices), format_func=lambda c: choices[c][0], horizontal=True, key="map_indicator")
+# a few indicators side by side; a county with many of its own picks from a list
+pick = st.radio if len(choices) <= 16 else st.selectbox
+column = pick("显示指标", list(choices), format_func=lambda c: choices[c][0], key="map_indicator",
+              **({"horizontal": True} if pick is st.radio else {"placeholder": "请选择"}))
 # A phone gets a view fitted to its narrow screen (the map's zoom cannot follow the width by itself), and the
 # names alone at first: there the values under the names would run into each other (they are in the table).
 compact = "Mobi" in (st.context.headers.get("User-Agent") or "")
