@@ -342,3 +342,60 @@ def test_a_label_changed_in_the_catalogue_changes_on_every_page_and_export(sampl
     at.run()
     labels = [m.label for m in at.metric]
     assert "统筹资金产业占比" in labels and "农村卫生厕所覆盖率" in labels
+
+
+COUNT_ENTRIES = '''
+[indicators.strong_villages]
+name = "集体经济收入10万元以上的村"
+definition = "当年村集体经营性收入达到10万元的行政村个数（按村报送收入，县里计数）。"
+unit = "个"
+precision = 0
+source = "indicators"
+source_label = "村集体经济收入统计表"
+formula = "收入不低于10万元的村数"
+aggregate = "count"
+count_at_least = 10
+direction = "up"
+status = "target"
+targets = { 2023 = 3 }
+area = "thriving"
+
+[indicators.county_gdp]
+name = "地区生产总值"
+definition = "统计局核定的全县地区生产总值（只有全县数）。"
+unit = "亿元"
+source = "indicators"
+source_label = "统计局"
+formula = "统计局核定数"
+aggregate = "latest"
+direction = "up"
+status = "none"
+area = "prosperity"
+'''
+
+
+def test_count_and_latest_aggregate_as_the_catalogue_says(tmp_path, db, monkeypatch):
+    ref = tmp_path / "reference"
+    ref.mkdir()
+    raw = (ROOT / "data" / "reference" / "indicators.toml").read_text(encoding="utf-8")
+    (ref / "indicators.toml").write_text(raw + COUNT_ENTRIES, encoding="utf-8")
+    monkeypatch.setenv("RURAL_REFERENCE_DIR", str(ref))
+    url, _ = db
+    f = write_xlsx(tmp_path / "村集体.xlsx", {"表": [["南华县重点指标（2023年）"], ["乡镇", "行政村", "指标名称", "数值"],
+                                                   ["龙川镇", "大村", "集体经济收入10万元以上的村", 12.5],
+                                                   ["龙川镇", "小河村", "集体经济收入10万元以上的村", 8],
+                                                   ["龙川镇", "新华村", "集体经济收入10万元以上的村", 10],
+                                                   ["沙桥镇", "沙桥村", "集体经济收入10万元以上的村", 15],
+                                                   ["沙桥镇", "", "地区生产总值", 3.2],
+                                                   ["全县", "", "地区生产总值", 98.6]]})
+    run_cli("etl", "load", f, "--db", url, check=True, env={"RURAL_REFERENCE_DIR": str(ref)})
+    from rural.db import make_engine
+
+    e = make_engine(url)
+    county = {v["key"]: v for v in indicators.county_values(e, Scope("2023-12", None, "南华县"))}
+    # villages at or above 10 (万元): 大村 12.5, 新华村 10 (龙川镇 2) and 沙桥村 15 (沙桥镇 1): 3 of the target 3
+    assert (county["strong_villages"]["value"], county["strong_villages"]["status"]) == (3, "target_met")
+    town = {v["key"]: v["value"] for v in indicators.county_values(e, Scope("2023-12", "龙川镇", "南华县"))}
+    assert town == {"strong_villages": 2}
+    # latest: the reported county figure only, never a sum of what townships sent
+    assert county["county_gdp"]["value"] == 98.6 and county["county_gdp"]["reported"] is True

@@ -167,12 +167,18 @@ class _Figures:
                     self.town[(k, p, t)] = (value, False, num, den)
         by_period: dict[tuple, list] = {}
         for (k, p, t), f in self.town.items():
-            by_period.setdefault((k, p), []).append((f[0], f[2], f[3]))
-        for (k, p), units in by_period.items():
-            if (k, p) not in self.county and k in cat:
-                value, num, den = _aggregate(units, cat[k])
-                if value is not None:
-                    self.county[(k, p)] = (value, False, num, den)
+            by_period.setdefault((k, p), []).append(f)
+        for (k, p), towns in by_period.items():
+            if (k, p) in self.county or k not in cat:
+                continue
+            if cat[k].aggregate == "count":     # a township's count of its villages adds up; its own value counts once
+                counted = [f for f in towns if not f[1]]
+                value, num, den = _aggregate([(f[0], f[2], f[3]) for f in towns if f[1]], cat[k])
+                value = (value or Decimal(0)) + sum((f[0] for f in counted), Decimal(0))
+            else:
+                value, num, den = _aggregate([(f[0], f[2], f[3]) for f in towns], cat[k])
+            if value is not None:
+                self.county[(k, p)] = (value, False, num, den)
 
     def figure(self, key: str, period: str, township: str | None) -> tuple[Decimal | None, bool]:
         f = self.county.get((key, period)) if township is None else self.town.get((key, period, township))
