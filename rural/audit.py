@@ -63,11 +63,11 @@ def action_names() -> dict[str, str]:
 
 def action_key(action: str) -> str:
     """An action's key from its key or its Chinese name; ``ValueError`` for anything else."""
-    if action in ACTIONS:
-        return action
-    for key, name in ACTIONS.items():
-        if action == name:
-            return key
+    from rural.reference import key_of
+
+    key = key_of(action, ACTIONS)
+    if key is not None:
+        return key
     raise ValueError(f"未知的审计操作：{action}（可选：{'、'.join(f'{k} {v}' for k, v in ACTIONS.items())}）")
 
 

@@ -75,12 +75,12 @@ def _now() -> datetime:
 # ------------------------------------------------------------------------------------ validation
 def role_key(role: str) -> str:
     """A role's key from its key or its Chinese name (管理员 → admin)."""
+    from rural.reference import key_of
+
     role = (role or "").strip()
-    if role in ROLE_NAMES:
-        return role
-    for key, name in ROLE_NAMES.items():
-        if role == name:
-            return key
+    key = key_of(role, ROLE_NAMES)
+    if key is not None:
+        return key
     raise AccountError(f"未知的角色：{role}（可选：{'、'.join(f'{k}（{v}）' for k, v in ROLE_NAMES.items())}）")
 
 

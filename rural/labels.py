@@ -145,8 +145,8 @@ def indicator_rows(df: pd.DataFrame, unit: str | None = None, places: int | None
     for col in ("value", "target", "county_value", "gap"):
         if col in d:
             if unit is None:
-                d[col] = [fmt(v, u, places=None if u in ("%", "元") else _places(n)) for v, u, n in
-                          zip(d[col], d["unit"], d["name"])]
+                d[col] = [fmt(v, u, places=None if u in ("%", "元") else int(p)) for v, u, p in
+                          zip(d[col], d["unit"], d["precision"])]
             elif col == "gap":       # in words (高 / 低 …个百分点): no cell of a copied table reads as a formula
                 d[col] = [_gap_words(v, unit, places) for v in d[col]]
             else:
@@ -156,7 +156,7 @@ def indicator_rows(df: pd.DataFrame, unit: str | None = None, places: int | None
     if "status" in d:
         d["status"] = d["status"].map(lambda s: s if isinstance(s, str) else "—")
     d = d.rename(columns={"target": "annual_target"})
-    return display(d.drop(columns=[c for c in ("unit",) if c in d.columns]))
+    return display(d.drop(columns=[c for c in ("unit", "precision", "area") if c in d.columns]))
 
 
 def _gap_words(v, unit: str, places: int | None) -> str:
@@ -168,8 +168,3 @@ def _gap_words(v, unit: str, places: int | None) -> str:
         return "持平"
     return ("高" if v > 0 else "低") + fmt(abs(v), "个百分点" if unit == "%" else unit, places=places)
 
-
-def _places(name: str) -> int | None:
-    from rural.catalogue import custom
-
-    return next((i.precision for i in custom() if i.name == name), None)

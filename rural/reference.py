@@ -111,6 +111,13 @@ def vocab(name: str) -> Vocab:
     return found[name]
 
 
+def key_of(value: str, names: dict[str, str]) -> str | None:
+    """The key of a small code table (``{key: Chinese name}``: roles, audit actions) from its key or its name."""
+    if value in names:
+        return value
+    return next((k for k, name in names.items() if name == value), None)
+
+
 def vocabs() -> dict[str, Vocab]:
     return dict(_vocabs(str(reference_path("vocab"))))
 

@@ -216,7 +216,7 @@ def compose(d: dict, tpl: dict | None = None) -> Briefing:
     if inc.get("year"):
         s.figures.append("income")
     # the county's own indicators: a section per area (产业兴旺 …), one sentence per indicator from its template
-    for key, sec in area_sections(d.get("county_values", []), tpl).items():
+    for key, sec in area_sections(d["county_values"], d["indicator_table"], tpl).items():
         secs[key] = sec
     # 七、较上次会议的变化: only like compared with like (indicators.changes says how), only changes that matter
     s = secs["changes"]
@@ -301,7 +301,7 @@ def indicator_sentence(v: dict, t: dict) -> str:
     elif v["status"] in ("target_met", "meets_reference", "ahead"):
         relation = t["indicator_relation_met"]
     else:
-        gap = abs(Decimal(str(v["target"])) - Decimal(str(v["value"])))
+        gap = v["gap_to_target"]
         relation = t["indicator_relation_missed"].format(gap=f(gap) if v["unit"] != "%" else pct(gap) + "个百分点")
     values = {"name": v["name"], "value": f(v["value"]), "target": f(v["target"]) if v["target"] is not None else "—",
               "completion": pct(v["completion_pct"]) if v["completion_pct"] is not None else "—", "relation": relation,
@@ -311,20 +311,20 @@ def indicator_sentence(v: dict, t: dict) -> str:
     return t["indicator_period"].format(period=v["period_label"], text=text) if v["period_label"] else text
 
 
-def area_sections(values: list[dict], tpl: dict) -> dict[str, Section]:
-    """The briefing's sections of the county's own indicators, one per area in the catalogue's order."""
+def area_sections(values: list[dict], table: pd.DataFrame, tpl: dict) -> dict[str, Section]:
+    """The briefing's sections of the county's own indicators, one per area in the catalogue's order; each area's
+    table is its rows of the area pages' table (``indicator_table``)."""
     from rural import catalogue
 
     out = {}
     for area in catalogue.areas():
-        mine = [v for v in values if v["area"] == area.key and catalogue.entry(v["key"]).briefing != "-"]
+        mine = [v for v in values if v["area"] == area.key]
         if not mine or area.page:
             continue
         sec = Section(f"area:{area.key}", area.name)
         sec.sentences = [indicator_sentence(v, tpl["sentences"]) for v in mine if v["value"] is not None]
-        table = pd.DataFrame([{c: v[c] for c in ("name", "period_label", "value", "unit", "target", "completion_pct",
-                                                 "status")} for v in mine])
-        sec.tables.append((f"{area.name}主要指标", indicator_rows(table)))
+        rows = table[table["area"] == area.key].drop(columns=["definition"])
+        sec.tables.append((f"{area.name}主要指标", indicator_rows(rows)))
         out[sec.key] = sec
     return out
 

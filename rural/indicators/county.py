@@ -229,7 +229,7 @@ def _value(ind: catalogue.Indicator, figs: _Figures, township: str | None) -> di
     out = {"key": ind.key, "name": ind.name, "unit": ind.unit, "precision": ind.precision, "area": ind.area,
            "section": ind.section, "definition": ind.definition, "source": ind.source, "direction": ind.direction,
            "period": None, "period_label": "", "value": None, "target": None, "completion_pct": None,
-           "status": None, "reported": False}
+           "gap_to_target": None, "status": None, "reported": False}
     for period in figs.periods.get(ind.key, []):
         value, reported = figs.figure(ind.key, period, township)
         if value is None:
@@ -237,6 +237,7 @@ def _value(ind: catalogue.Indicator, figs: _Figures, township: str | None) -> di
         target = figs.target(ind, period, township)
         out |= {"period": period, "period_label": periods.kind_label(KIND, period), "value": _round(value, ind),
                 "target": _round(target, ind), "completion_pct": completion_pct(value, target),
+                "gap_to_target": None if target is None else _round(abs(target - value), ind),
                 "status": status_of(ind, value, target, period), "reported": reported}
         break
     return out
@@ -320,7 +321,8 @@ def indicator_by_township(engine: Engine, scope: Scope, key: str) -> pd.DataFram
 def indicator_table(engine: Engine, scope: Scope, area: str | None = None) -> pd.DataFrame:
     """The table of the county indicators (of ``area``): the page's and the Excel pack's, one function for both."""
     vals = county_values(engine, scope, area)
-    cols = ["name", "period_label", "value", "unit", "target", "completion_pct", "status", "definition"]
+    cols = ["name", "period_label", "value", "unit", "precision", "target", "completion_pct", "status", "definition",
+            "area"]
     return pd.DataFrame([{c: v[c] for c in cols} for v in vals], columns=cols)
 
 
